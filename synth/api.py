@@ -1,0 +1,36 @@
+"""The public library API (the CLI is a thin layer over it)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from synth.evaluation import evaluate as _evaluate
+from synth.results import Evaluation
+from synth.spec.design import Design
+from synth.spec.requirements import Requirements
+from synth.spec.resolve import check_requirements
+from synth.spec.space import design_grid
+from synth.cost.constants import technology
+from synth.spec.validate import load_document
+
+def load_requirements(source: str | Path | Mapping) -> Requirements:
+    """Load and validate a requirements file (or mapping); raises SpecError listing every problem."""
+    req, name = load_document(Requirements, source)
+    check_requirements(req, name)
+    design_grid(req, technology(req.node_nm, req.technology.overrides), name)
+    req._source = name
+    return req
+
+
+def load_design(source: str | Path | Mapping) -> Design:
+    """Load and validate a design file (YAML or JSON) or mapping."""
+    design, name = load_document(Design, source)
+    design._source = name
+    return design
+
+
+def evaluate(requirements: Requirements, design: Design, *, seed: int = 0) -> Evaluation:
+    """Exact predictions for a design: latency, throughput, energy, power, area, cost, violations."""
+    return _evaluate(requirements, design, seed=seed, design_source=design.source,
+                     source=requirements.source)

@@ -1,0 +1,86 @@
+"""Per-chip area, peak power and unit cost, vectorized over design points (arrays of shape (P,)).
+
+    die area = (PEs + SRAM + vector lanes + memory PHY) / (1 - overhead_area_fraction)
+    PE area  = rows * cols * cores * MAC area(PE precision, 45 nm) * area_scale * pe_area_overhead
+    peak power = leakage + every PE, buffer port, vector lane and the DRAM interface busy
+    die cost = wafer cost / (dies per wafer * Murphy yield)
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from synth.cost.constants import ACCUMULATOR_BYTES, MAC_AREA_UM2_45NM, MAC_ENERGY_PJ_45NM, OPERAND_BYTES, Technology
+from synth.cost.dvfs import dynamic_energy_scale
+from synth.cost.workload import sram_pj_per_bit
+
+PE_NAMES = ("int8", "fp16", "bf16", "fp32", "int8+fp16")
+PE_CODES = {name: code for code, name in enumerate(PE_NAMES)}
+# A mixed int8+fp16 PE costs the area of both (DESIGN.md); its peak energy is the fp16 MAC's.
+PE_AREA_UM2_45NM = np.array([MAC_AREA_UM2_45NM[p] for p in PE_NAMES[:4]]
+                            + [MAC_AREA_UM2_45NM["int8"] + MAC_AREA_UM2_45NM["fp16"]])
+PE_PEAK_PJ_45NM = np.array([MAC_ENERGY_PJ_45NM[p] for p in PE_NAMES[:4]] + [MAC_ENERGY_PJ_45NM["fp16"]])
+PE_OPERAND_BYTES = np.array([OPERAND_BYTES[p] for p in PE_NAMES[:4]] + [OPERAND_BYTES["fp16"]])
+
+
+def area_breakdown_mm2(tech: Technology, *, rows, cols, cores, pe, sram_mib, phy_area_mm2) -> dict[str, np.ndarray]:
+    """Die area by part, mm^2 (arrays of shape (P,))."""
+    pes = np.asarray(rows) * np.asarray(cols) * np.asarray(cores)
+    parts = {
+        "pe_array": pes * PE_AREA_UM2_45NM[np.asarray(pe)] * tech.area_scale * tech.pe_area_overhead * 1e-6,
+        "sram": np.asarray(sram_mib, dtype=float) * tech.sram_mm2_per_mib,
+        "vector_unit": np.asarray(cols) * np.asarray(cores) * tech.vector_lane_area_um2_45nm * tech.area_scale * 1e-6,
+        "memory_phy": np.asarray(phy_area_mm2, dtype=float) + 0.0 * pes,
+    }
+    core = sum(parts.values())
+    parts["control_io"] = core * tech.overhead_area_fraction / (1 - tech.overhead_area_fraction)
+    return parts
+
+
+def peak_power_breakdown_w(tech: Technology, *, rows, cols, cores, pe, clock_ghz, voltage_v, sram_mib,
+                           bandwidth_gbps, dram_pj_per_bit, die_area_mm2) -> dict[str, np.ndarray]:
+    """TDP by part, W: every unit busy every cycle at the PE's most expensive precision.
+
+    Buffers at peak move, per core and cycle, one operand word per array row and column and a
+    partial-sum read and write per column (the array's edges)."""
+    rows, cols, cores, pe = (np.asarray(x) for x in (rows, cols, cores, pe))
+    freq_hz = np.asarray(clock_ghz) * 1e9
+    vscale = dynamic_energy_scale(tech, voltage_v)
+    pes = rows * cols * cores
+    mac_w = pes * freq_hz * PE_PEAK_PJ_45NM[pe] * tech.mac_energy_scale * tech.pe_energy_overhead * vscale * 1e-12
+    bits_per_cycle = cores * ((rows + cols) * PE_OPERAND_BYTES[pe] + 2 * cols * ACCUMULATOR_BYTES) * 8
+    sram_w = bits_per_cycle * freq_hz * sram_pj_per_bit(tech, np.asarray(sram_mib) / cores) * vscale * 1e-12
+    vector_w = cols * cores * freq_hz * tech.vector_op_energy_pj_45nm * tech.mac_energy_scale * vscale * 1e-12
+    dram_w = np.asarray(bandwidth_gbps) * 1e9 * 8 * np.asarray(dram_pj_per_bit) * 1e-12
+    return {
+        "pe_array": mac_w, "sram": sram_w, "vector_unit": vector_w, "dram": dram_w + 0.0 * mac_w,
+        "leakage": leakage_w(tech, die_area_mm2),
+    }
+
+
+def leakage_w(tech: Technology, die_area_mm2):
+    return np.asarray(die_area_mm2, dtype=float) * tech.leakage_w_per_mm2
+
+
+def dies_per_wafer(tech: Technology, die_area_mm2):
+    """Gross dies on a round wafer: pi r^2 / A - pi d / sqrt(2 A) (standard approximation)."""
+    area = np.asarray(die_area_mm2, dtype=float)
+    d = tech.wafer_diameter_mm
+    return np.maximum(math.pi * (d / 2) ** 2 / area - math.pi * d / np.sqrt(2 * area), 1.0)
+
+
+def murphy_yield(tech: Technology, die_area_mm2):
+    """Murphy's yield model ((1 - e^-AD) / AD)^2, A in cm^2 (refs §1.6 reproduces AnandTech's 32 %)."""
+    ad = np.asarray(die_area_mm2, dtype=float) / 100 * tech.defect_density_per_cm2
+    return ((1 - np.exp(-ad)) / np.maximum(ad, 1e-12)) ** 2
+
+
+def chip_cost_breakdown_usd(tech: Technology, *, die_area_mm2, memory_cost_usd, needs_interposer) -> dict[str, np.ndarray]:
+    die = tech.wafer_cost_usd / (dies_per_wafer(tech, die_area_mm2) * murphy_yield(tech, die_area_mm2))
+    return {
+        "die": die,
+        "memory": np.asarray(memory_cost_usd, dtype=float) + 0.0 * die,
+        "package": tech.package_cost_usd + np.where(needs_interposer, tech.interposer_cost_usd, 0.0) + 0.0 * die,
+    }

@@ -1,0 +1,175 @@
+"""Every constant of the cost core, named, with its source, and overridable from the spec.
+
+Tags as in ../shared/data/references.md: [P] primary, [S] secondary, [D] derived here (formula
+given), [U] assumption or unconfirmed value. "refs §x" means references.md section x.
+A requirements file overrides any scalar by name (`technology: {overrides: {name: value}}`);
+per-node tables are resolved to scalars for the chosen node first, so the overridable names
+are exactly the fields of `Technology`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+
+NODES_NM = (28, 16, 7, 5)
+PRECISIONS = ("int8", "fp16", "bf16", "fp32", "int8+fp16")
+DATAFLOWS = ("ws", "os", "is")
+
+# --- 45 nm arithmetic (Horowitz ISSCC 2014, refs §1.1, [S]) --------------------------------
+# A MAC is a multiply plus an accumulate-add at the accumulator width (int32 for int8, fp32 for
+# the float formats). bf16 multiply: fp16 multiply scaled by mantissa width squared (8/11)^2 [D].
+_BF16_MULT_SCALE = (8 / 11) ** 2
+MAC_ENERGY_PJ_45NM = {  # pJ per MAC at 45 nm, 0.9 V
+    "int8": 0.2 + 0.1,  # 8b int mult + 32b int add
+    "fp16": 1.1 + 0.9,  # 16b FP mult + 32b FP add (fp32 accumulate)
+    "bf16": 1.1 * _BF16_MULT_SCALE + 0.9,
+    "fp32": 3.7 + 0.9,  # 32b FP mult + 32b FP add
+}
+MAC_AREA_UM2_45NM = {  # um^2 per MAC unit at 45 nm
+    "int8": 282 + 137,
+    "fp16": 1640 + 4184,
+    "bf16": 1640 * _BF16_MULT_SCALE + 4184,
+    "fp32": 7700 + 4184,
+}
+OPERAND_BYTES = {"int8": 1, "fp16": 2, "bf16": 2, "fp32": 4}
+ACCUMULATOR_BYTES = 4  # int32 / fp32 partial sums (TPU v1 accumulators are 32-bit, refs §2.1 [P])
+# Which workload precisions a PE type runs (a mixed PE "costs the area of both", DESIGN.md).
+PE_SUPPORTS = {
+    "int8": ("int8",),
+    "fp16": ("fp16",),
+    "bf16": ("bf16",),
+    "fp32": ("fp32",),
+    "int8+fp16": ("int8", "fp16", "int8+fp16"),
+}
+# Workload precision "int8+fp16" = first and last array layers in fp16, the rest int8.
+
+# --- per-node tables --------------------------------------------------------------------------
+# Arithmetic energy vs 45 nm at nominal voltage: 7 nm anchored on TPUv4i's published per-op
+# table (FP32 mult 1.3 pJ vs 3.7 pJ at 45 nm = 0.35, refs §1.2 [S]); refs §1.3 recommends it
+# over gate scaling. 5 nm = 7 nm x 0.85 (hwcomponents, refs §1.3 [S]). 28 and 16 nm are
+# log-interpolated in node size between 45 nm (1.0) and 7 nm (0.35) [D]:
+# f(node) = 0.35 ** (ln(45/node) / ln(45/7)).
+_LOG_SPAN = math.log(45 / 7)
+MAC_ENERGY_SCALE = {
+    28: 0.35 ** (math.log(45 / 28) / _LOG_SPAN),
+    16: 0.35 ** (math.log(45 / 16) / _LOG_SPAN),
+    7: 0.35,
+    5: 0.35 * 0.85,
+}
+# SRAM energy vs 45 nm: TPUv4i quotes 7.5 pJ per 8 B for a small SRAM at 7 nm vs 10 pJ at 45 nm
+# (refs §1.2 [S]) = 0.75; other nodes log-interpolated the same way [D]; 5 nm x0.95 [U].
+SRAM_ENERGY_SCALE = {
+    28: 0.75 ** (math.log(45 / 28) / _LOG_SPAN),
+    16: 0.75 ** (math.log(45 / 16) / _LOG_SPAN),
+    7: 0.75,
+    5: 0.75 * 0.95,
+}
+# Logic area vs 45 nm (Stillmaker & Baas 2017 via nodeScale/hwcomponents, refs §1.3 [S];
+# 28 nm [D] linear interpolation; 5 nm [D] x5/7 of 7 nm, hwcomponents rule).
+AREA_SCALE = {28: 0.38, 16: 0.19, 7: 0.059, 5: 0.042}
+# SRAM macro area, mm^2 per MiB including ports/banking. 28 nm: TPU v1 Unified Buffer, 24 MiB
+# "almost a third" of a <=331 mm^2 die = 4.6 [D, refs §1.4]; 16/7/5 nm: "real implementations"
+# 1.28/0.45/0.35 mm^2 per MB (chiplet TCO model, refs §1.4 [S]) x 1.048576 MB/MiB [D].
+SRAM_MM2_PER_MIB = {28: 4.6, 16: 1.28 * 1.048576, 7: 0.45 * 1.048576, 5: 0.35 * 1.048576}
+# Nominal supply voltage: 16 nm 0.85 V (PTM HP), 7 nm 0.75, 5 nm 0.70 (refs §6 [S]); 28 nm 0.90 V [U].
+NOMINAL_VOLTAGE_V = {28: 0.90, 16: 0.85, 7: 0.75, 5: 0.70}
+# Allowed supply range (DVFS). Upper ends keep the Stillmaker delay fits monotone [D]; lower ends [U].
+MIN_VOLTAGE_V = {28: 0.60, 16: 0.55, 7: 0.50, 5: 0.50}
+MAX_VOLTAGE_V = {28: 0.95, 16: 0.95, 7: 0.85, 5: 0.80}
+# Highest clock the node reaches (at MAX_VOLTAGE_V). [U] anchored on shipped parts: 16/12 nm
+# T4 boost 1.59 GHz, 7 nm A100 boost 1.41 GHz, 4N H100 boost 1.98 GHz (refs §2.4 [S]); 28 nm
+# above the 0.7 GHz of TPU v1 and 0.56 GHz of K80 (refs §2.1 [P]).
+MAX_CLOCK_GHZ = {28: 1.0, 16: 1.6, 7: 2.0, 5: 2.2}
+# Gate delay vs V (Stillmaker & Baas fits, refs §1.3 [S]): 28 nm uses HP20 (the HP32 fit is not
+# monotone above 0.85 V) [D]; 5 nm uses HP7 [D]. Coefficients (a3, a2, a1, a0).
+DELAY_FIT = {
+    28: (0.0, 34.63, -66.37, 41.15),
+    16: (0.0, 24.8, -47.52, 28.87),
+    7: (-28.58, 76.6, -70.26, 24.69),
+    5: (-28.58, 76.6, -70.26, 24.69),
+}
+# Wafer price, 300 mm (refs §1.6 [S]): 28 nm ~$3,000 (DigiTimes), 16/12 nm $3,984, 7 nm $9,346,
+# 5 nm $16,988 (CSET 2020).
+WAFER_COST_USD = {28: 3000.0, 16: 3984.0, 7: 9346.0, 5: 16988.0}
+# Random defect density per cm^2 (refs §1.6 [S]): N7 0.09, N5 0.10; 28/16 nm mature 0.10 [U].
+DEFECT_DENSITY_PER_CM2 = {28: 0.10, 16: 0.10, 7: 0.09, 5: 0.10}
+
+
+@dataclass(frozen=True, slots=True)
+class Technology:
+    """Scalar constants for one node; every field can be overridden by name from the spec."""
+
+    node_nm: int
+    mac_energy_scale: float
+    sram_energy_scale: float
+    area_scale: float
+    sram_mm2_per_mib: float
+    nominal_voltage_v: float
+    min_voltage_v: float
+    max_voltage_v: float
+    max_clock_ghz: float
+    wafer_cost_usd: float
+    defect_density_per_cm2: float
+    # PE area incl. pipeline registers and wiring = MAC area x this. Calibrated on TPU v1: the
+    # matrix unit is "a quarter" of a <=331 mm^2 die for 65,536 int8 PEs (refs §2.1 [P]) =
+    # 1,263 um^2/PE vs (282+137) um^2 x 0.38 = 159 um^2 of MAC logic at 28 nm [D] -> 7.9.
+    pe_area_overhead: float = 82.75e6 / 65536 / ((282 + 137) * 0.38)
+    # PE energy incl. operand/psum pipeline registers and wires = MAC energy x this [U]; set so a
+    # TPU v1-like design's peak power lands near its 75 W TDP (refs §2.1 [P]); see docs/cost-model.md.
+    pe_energy_overhead: float = 3.0
+    # SRAM read/write energy per 64-bit access at 45 nm: 10 pJ at 8 KB, 100 pJ at 1 MB
+    # (Horowitz via secondary copies, refs §1.1 [S]); fitted E = 10 pJ (S / 8 KB)^0.475 [D].
+    sram_pj_per_64b_at_8kb: float = 10.0
+    sram_energy_size_exponent: float = math.log(10) / math.log(128)
+    # Accesses go to one bank; large buffers are banked (TPU v1 UB: 256-byte-wide rows) [U].
+    sram_bank_kib: float = 256.0
+    # Vector unit: one fp32 lane per array column per core, add+mult area and add energy at
+    # 45 nm (refs §1.1 [S]).
+    vector_lane_area_um2_45nm: float = 4184 + 7700
+    vector_op_energy_pj_45nm: float = 0.9
+    # Fixed cycles to dispatch one layer: TPU v1 CISC, CPI 10-20 (refs §2.1 [P]) x ~5-10
+    # instructions per layer [D].
+    layer_dispatch_cycles: float = 100.0
+    # Die area outside PEs, SRAM, vector lanes and memory PHY: TPU v1 floor plan I/O 10 %,
+    # control 2 % (refs §2.1 [P]).
+    overhead_area_fraction: float = 0.12
+    # Leakage per mm^2: McPAT leakage share 15-21 % of total (refs §6 [S]) x TPU v1 busy 40 W over
+    # <=331 mm^2 (refs §2.1 [P]) ~ 0.018-0.025 W/mm^2 [D]; kept for every node [U].
+    leakage_w_per_mm2: float = 0.02
+    # Largest die: reticle limit 858 mm^2 (26 x 33 mm) [P, lithography field size]; chiplet
+    # model "max die 900 mm^2" (refs §1.6 [S]).
+    max_die_area_mm2: float = 858.0
+    wafer_diameter_mm: float = 300.0
+    # Package and assembly per chip [U]; interposer for HBM: wafer $1,937 (refs §1.6 [S]) over
+    # ~ 30 interposers [U].
+    package_cost_usd: float = 10.0
+    interposer_cost_usd: float = 1937.0 / 30
+    # Money over the service life: 3-year depreciation [U]; electricity $0.10/kWh [U].
+    service_life_years: float = 3.0
+    electricity_usd_per_kwh: float = 0.10
+
+    def voltage_range(self) -> tuple[float, float]:
+        return self.min_voltage_v, self.max_voltage_v
+
+
+OVERRIDABLE = tuple(f.name for f in dataclasses.fields(Technology) if f.name != "node_nm")
+
+
+def technology(node_nm: int, overrides: dict[str, float] | None = None) -> Technology:
+    """The constants of a node, with the spec's overrides applied."""
+    base = Technology(
+        node_nm=node_nm,
+        mac_energy_scale=MAC_ENERGY_SCALE[node_nm],
+        sram_energy_scale=SRAM_ENERGY_SCALE[node_nm],
+        area_scale=AREA_SCALE[node_nm],
+        sram_mm2_per_mib=SRAM_MM2_PER_MIB[node_nm],
+        nominal_voltage_v=NOMINAL_VOLTAGE_V[node_nm],
+        min_voltage_v=MIN_VOLTAGE_V[node_nm],
+        max_voltage_v=MAX_VOLTAGE_V[node_nm],
+        max_clock_ghz=MAX_CLOCK_GHZ[node_nm],
+        wafer_cost_usd=WAFER_COST_USD[node_nm],
+        defect_density_per_cm2=DEFECT_DENSITY_PER_CM2[node_nm],
+    )
+    return dataclasses.replace(base, **(overrides or {}))

@@ -1,0 +1,84 @@
+"""Compute cycles and buffer accesses of a GEMM on an R x C systolic array (vectorized).
+
+SCALE-Sim's analytical model (Samajdar et al., "A Systematic Methodology for Characterizing
+Scalability of DNN Accelerators using SCALE-Sim", ISPASS 2020): a GEMM of (M x K) @ (K x N)
+maps to spatial rows S_R, spatial columns S_C and temporal length T by dataflow
+
+    output stationary (os):  S_R = M, S_C = N, T = K
+    weight stationary (ws):  S_R = K, S_C = N, T = M
+    input stationary  (is):  S_R = K, S_C = M, T = N
+
+and takes fold_count = ceil(S_R / R) * ceil(S_C / C) folds of (2R + C + T - 2) cycles each
+(fill, stream, drain). SCALE-Sim's simulator counts cycles from 0, so its reported compute
+cycles are this count minus one per run; docs/cost-model.md shows the comparison.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+WS, OS, IS = 0, 1, 2
+DATAFLOW_CODES = {"ws": WS, "os": OS, "is": IS}
+
+
+def _ceil_div(a, b):
+    return -(-a // b)
+
+
+def mapping(m, k, n, dataflow):
+    """(spatial_rows, spatial_cols, temporal) of a GEMM under each dataflow code."""
+    spatial_rows = np.where(dataflow == OS, m, k)
+    spatial_cols = np.where(dataflow == IS, m, n)
+    temporal = np.where(dataflow == WS, m, np.where(dataflow == OS, k, n))
+    return spatial_rows, spatial_cols, temporal
+
+
+def fold_count(m, k, n, rows, cols, dataflow):
+    """Number of array folds (tiles) a GEMM needs."""
+    spatial_rows, spatial_cols, _ = mapping(m, k, n, dataflow)
+    return _ceil_div(spatial_rows, rows) * _ceil_div(spatial_cols, cols)
+
+
+def gemm_cycles(m, k, n, rows, cols, dataflow):
+    """Compute cycles of one (m x k) @ (k x n) GEMM, counted from 1 (broadcasts over inputs)."""
+    m, k, n = (np.asarray(x, dtype=np.int64) for x in (m, k, n))
+    rows, cols = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+    spatial_rows, spatial_cols, temporal = mapping(m, k, n, np.asarray(dataflow))
+    folds = _ceil_div(spatial_rows, rows) * _ceil_div(spatial_cols, cols)
+    return folds * (2 * rows + cols + temporal - 2)
+
+
+def split_gemm_cycles(m, k, n, groups, cores, rows, cols, dataflow):
+    """Cycles of `groups` independent GEMMs spread over `cores` arrays, imbalance included.
+
+    With at least as many GEMMs as cores, each core runs ceil(groups / cores) of them. With
+    fewer, each GEMM gets cores // groups cores and is split along M or N, whichever is
+    faster (ceil division: the slowest core sets the time).
+    """
+    m, k, n, groups, cores = (np.asarray(x, dtype=np.int64) for x in (m, k, n, groups, cores))
+    per_core = _ceil_div(groups, cores)
+    split = np.maximum(cores // np.maximum(groups, 1), 1)
+    split_m = gemm_cycles(_ceil_div(m, split), k, n, rows, cols, dataflow)
+    split_n = gemm_cycles(m, k, _ceil_div(n, split), rows, cols, dataflow)
+    whole = gemm_cycles(m, k, n, rows, cols, dataflow)
+    return np.where(groups >= cores, per_core * whole, np.minimum(split_m, split_n))
+
+
+def buffer_words(m, k, n, rows, cols, dataflow):
+    """On-chip buffer words moved for one GEMM: (operand reads, accumulator reads+writes).
+
+    Operand A (m x k, activations) and B (k x n, weights) are re-read once per fold of the
+    other dimension; partial sums are written once per output and, when K spans several row
+    folds, read back and re-written per extra fold (ws and is accumulate across K folds).
+        os: A m*k*ceil(n/C) + B k*n*ceil(m/R);  C m*n
+        ws: A m*k*ceil(n/C) + B k*n;            C m*n*(2*ceil(k/R) - 1)
+        is: A m*k + B k*n*ceil(m/C);            C m*n*(2*ceil(k/R) - 1)
+    """
+    m, k, n = (np.asarray(x, dtype=np.float64) for x in (m, k, n))
+    rows, cols = np.asarray(rows, dtype=np.float64), np.asarray(cols, dtype=np.float64)
+    dataflow = np.asarray(dataflow)
+    a_reads = m * k * np.where(dataflow == IS, 1.0, np.ceil(n / cols))
+    b_reads = k * n * np.where(dataflow == OS, np.ceil(m / rows),
+                               np.where(dataflow == IS, np.ceil(m / cols), 1.0))
+    acc = m * n * np.where(dataflow == OS, 1.0, 2.0 * np.ceil(k / rows) - 1.0)
+    return a_reads + b_reads, acc

@@ -1,0 +1,185 @@
+"""Time and energy of one batch of a workload on one replica, vectorized over design points.
+
+Arrays of design points have shape (P,); the layer table has shape (L,); per-layer results
+broadcast to (P, L). Symbols (docs/cost-model.md):
+
+    t_layer  = max(t_compute, t_memory) + dispatch_cycles / f
+    t_compute = (array cycles + vector cycles) / f
+    t_memory  = DRAM bytes / (bandwidth * cores_per_replica / cores)
+    service time T(B) = sum over layers of count * t_layer
+
+SRAM per replica S = sram_mib * cores_per_replica / cores, split in two halves: weights and
+activations. All of a model's weights stay resident when they fit the weight half (read from
+DRAM once, at load time, not per inference). Otherwise each layer's weights stream from DRAM
+once per batch, and once per activation tile when the layer's own weights exceed the half.
+Activations spill to DRAM (read and written) when a layer's input plus output exceed the
+activation half; the model's input and output always cross DRAM.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from synth.cost.constants import ACCUMULATOR_BYTES, MAC_ENERGY_PJ_45NM, OPERAND_BYTES, Technology
+from synth.cost.dvfs import dynamic_energy_scale
+from synth.cost.systolic import buffer_words, split_gemm_cycles
+from synth.models import Model
+
+# Workload precision codes (index into PRECISION_NAMES); 4 = int8 with fp16 first/last layers.
+PRECISION_NAMES = ("int8", "fp16", "bf16", "fp32", "int8+fp16")
+PRECISION_CODES = {name: code for code, name in enumerate(PRECISION_NAMES)}
+_BYTES = np.array([OPERAND_BYTES[p] for p in PRECISION_NAMES[:4]], dtype=float)
+_MAC_PJ = np.array([MAC_ENERGY_PJ_45NM[p] for p in PRECISION_NAMES[:4]])
+MIB = float(1 << 20)
+
+
+@dataclass(frozen=True, slots=True)
+class LayerTable:
+    """A model's layers as arrays of shape (L,)."""
+
+    names: tuple[str, ...]
+    kinds: tuple[str, ...]
+    m: np.ndarray
+    k: np.ndarray
+    n: np.ndarray
+    groups: np.ndarray
+    shares_weights: np.ndarray  # bool: batch folds into M
+    weights: np.ndarray  # weight elements
+    inputs: np.ndarray  # input elements per sample
+    outputs: np.ndarray  # output elements per sample
+    vector_ops: np.ndarray
+    count: np.ndarray
+    sensitive: np.ndarray  # bool: first/last array layer (fp16 under int8+fp16)
+    model_input: np.ndarray  # bool: reads the model's input from DRAM
+    model_output: np.ndarray  # bool: writes the model's output to DRAM
+    extra_param_elements: int  # stored parameters outside the GEMMs (embeddings...)
+
+    @classmethod
+    def from_model(cls, model: Model) -> "LayerTable":
+        gemms = model.gemms()
+        column = lambda attr: np.array([getattr(g, attr) for g in gemms], dtype=np.int64)  # noqa: E731
+        array_layers = [i for i, g in enumerate(gemms) if g.kind != "vector"]
+        sensitive = np.zeros(len(gemms), dtype=bool)
+        if array_layers:
+            sensitive[[array_layers[0], array_layers[-1]]] = True
+        first, last = np.zeros(len(gemms), dtype=bool), np.zeros(len(gemms), dtype=bool)
+        first[0], last[-1] = True, True
+        return cls(
+            names=tuple(g.name for g in gemms), kinds=tuple(g.kind for g in gemms),
+            m=column("m"), k=column("k"), n=column("n"), groups=column("groups"),
+            shares_weights=np.array([g.batch_shares_weights for g in gemms]),
+            weights=column("weight_elements"), inputs=column("input_elements"),
+            outputs=column("output_elements"), vector_ops=column("vector_ops"),
+            count=np.array(model.counts, dtype=np.int64), sensitive=sensitive,
+            model_input=first, model_output=last, extra_param_elements=model.extra_params,
+        )
+
+    @property
+    def macs_per_sample(self) -> int:
+        return int(np.sum(self.m * self.k * self.n * self.groups * self.count))
+
+    def weight_bytes(self, precision_code) -> np.ndarray:
+        """Bytes of all stored parameters at a precision code (array or scalar)."""
+        code = np.asarray(precision_code)
+        per_layer = self.weights[None, :] * _layer_bytes(code.reshape(-1, 1), self.sensitive[None, :])
+        total = np.sum(per_layer * self.count[None, :], axis=1)
+        total = total + self.extra_param_elements * _BYTES[np.minimum(code.reshape(-1), 3)]
+        return total.reshape(code.shape)
+
+
+def _layer_bytes(code, sensitive):
+    """Operand bytes of each layer: int8+fp16 runs sensitive layers in fp16."""
+    mixed = code == 4
+    base = _BYTES[np.where(mixed, 0, np.minimum(code, 3))]
+    return np.where(mixed & sensitive, _BYTES[1], base)
+
+
+def _layer_mac_pj(code, sensitive):
+    mixed = code == 4
+    base = _MAC_PJ[np.where(mixed, 0, np.minimum(code, 3))]
+    return np.where(mixed & sensitive, _MAC_PJ[1], base)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchFigures:
+    """One batch on one replica: time and dynamic energy, per point (P,) and per layer (P, L)."""
+
+    service_s: np.ndarray
+    energy_j: np.ndarray  # dynamic energy of the whole batch
+    dram_bytes: np.ndarray
+    layer_cycles: np.ndarray  # array + vector cycles per layer instance
+    layer_compute_s: np.ndarray
+    layer_memory_s: np.ndarray
+    layer_s: np.ndarray  # per layer instance, dispatch included
+    energy_breakdown_j: dict[str, np.ndarray]
+
+
+def batch_figures(table: LayerTable, tech: Technology, *, rows, cols, cores, dataflow, clock_ghz,
+                  voltage_v, sram_mib, bandwidth_gbps, dram_pj_per_bit, batch, cores_per_replica,
+                  precision) -> BatchFigures:
+    """Service time and dynamic energy of one batch; every keyword is an array of shape (P,)."""
+    col = lambda x: np.asarray(x)[:, None] if np.ndim(x) else np.asarray(x)  # noqa: E731
+    rows, cols, cores, dataflow = col(rows), col(cols), col(cores), col(dataflow)
+    freq_hz = col(clock_ghz) * 1e9
+    batch, replica_cores, code = col(batch), col(cores_per_replica), col(precision)
+    share = replica_cores / cores
+
+    m_total = np.where(table.shares_weights, batch * table.m, table.m)
+    g_total = np.where(table.shares_weights, table.groups, table.groups * batch)
+    array_cycles = split_gemm_cycles(m_total, table.k, table.n, g_total, replica_cores, rows, cols, dataflow)
+    vector_cycles = np.ceil(table.vector_ops * batch / (cols * replica_cores))
+    cycles = array_cycles + vector_cycles
+    compute_s = cycles / freq_hz
+
+    operand_bytes = _layer_bytes(code, table.sensitive)
+    sram_bytes = col(sram_mib) * MIB * share
+    half = sram_bytes / 2
+    weight_bytes = table.weights * operand_bytes
+    resident = np.sum(weight_bytes * table.count, axis=-1, keepdims=True) + \
+        table.extra_param_elements * operand_bytes.min(axis=-1, keepdims=True) <= half
+    act_in = table.inputs * batch * operand_bytes
+    act_out = table.outputs * batch * operand_bytes
+    weight_passes = np.where(weight_bytes <= half, 1.0, np.maximum(1.0, np.ceil(act_in / half)))
+    weight_traffic = np.where(resident, 0.0, weight_bytes * weight_passes)
+    spills = act_in + act_out > half
+    act_traffic = (np.where(spills | table.model_input, act_in, 0.0)
+                   + np.where(spills | table.model_output, act_out, 0.0))
+    traffic = weight_traffic + act_traffic
+    memory_s = traffic / (col(bandwidth_gbps) * 1e9 * share)
+    layer_s = np.maximum(compute_s, memory_s) + tech.layer_dispatch_cycles / freq_hz
+    service_s = np.sum(layer_s * table.count, axis=-1)
+
+    vscale = dynamic_energy_scale(tech, col(voltage_v))
+    macs = m_total * table.k * table.n * g_total
+    mac_j = macs * _layer_mac_pj(code, table.sensitive) * tech.mac_energy_scale * tech.pe_energy_overhead
+    operand_words, acc_words = buffer_words(m_total, table.k, table.n, rows, cols, dataflow)
+    buffer_bits = (operand_words * operand_bytes + acc_words * ACCUMULATOR_BYTES) * g_total * 8
+    buffer_bits = buffer_bits + (table.vector_ops > 0) * (act_in + act_out) * 8
+    sram_j = buffer_bits * sram_pj_per_bit(tech, col(sram_mib) / cores)
+    vector_j = table.vector_ops * batch * tech.vector_op_energy_pj_45nm * tech.mac_energy_scale
+    dram_j = traffic * 8 * col(dram_pj_per_bit)
+    parts = {
+        "mac": np.sum(mac_j * vscale * table.count, axis=-1) * 1e-12,
+        "sram": np.sum(sram_j * vscale * table.count, axis=-1) * 1e-12,
+        "vector": np.sum(vector_j * vscale * table.count, axis=-1) * 1e-12,
+        "dram": np.sum(dram_j * table.count, axis=-1) * 1e-12,
+    }
+    return BatchFigures(
+        service_s=service_s,
+        energy_j=sum(parts.values()),
+        dram_bytes=np.sum(traffic * table.count, axis=-1),
+        layer_cycles=cycles, layer_compute_s=compute_s, layer_memory_s=memory_s, layer_s=layer_s,
+        energy_breakdown_j=parts,
+    )
+
+
+def sram_pj_per_bit(tech: Technology, sram_mib_per_core):
+    """Energy per bit of one SRAM access at the node's nominal voltage.
+
+    E_64b(S) = 10 pJ * (S / 8 KB)^0.475 at 45 nm (Horowitz fit, constants.py), S = one bank:
+    min(SRAM per core, bank size)."""
+    bank_kib = np.minimum(np.asarray(sram_mib_per_core, dtype=float) * 1024, tech.sram_bank_kib)
+    per_64b = tech.sram_pj_per_64b_at_8kb * (bank_kib / 8) ** tech.sram_energy_size_exponent
+    return per_64b / 64 * tech.sram_energy_scale

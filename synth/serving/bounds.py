@@ -1,0 +1,161 @@
+"""Necessary conditions on serving figures, for the MILP that must never be pessimistic.
+
+Every function here states a NECESSARY condition for the server scenario as the simulator
+(`synth.serving.simulator`) defines it: Poisson arrivals at `qps`, `replicas` identical
+replicas sharing one FIFO queue, dynamic batching with maximum batch `batch` and any timeout,
+deterministic service `service_s[b - 1]` for a batch of b (non-decreasing in b). No design
+that meets the requirement in steady state violates the condition; a design that satisfies
+it may still fail, so the simulator remains the judge.
+
+Percentiles are long-run fractions of queries: "the p-th percentile latency is at most L"
+means that a fraction of at least p/100 of all queries finishes within L of its arrival.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from synth.serving.scenarios import integer_problems, service_table_problems
+
+
+def capacity_qps(service_s: np.ndarray, replicas: int, batch: int) -> float:
+    """Saturation throughput replicas * batch / service_s[batch - 1], in queries per second.
+
+    NECESSARY for stability: qps < capacity_qps. Once the queue holds `batch` or more queries
+    every replica takes full batches, so the queue then drains at net rate capacity - qps; if
+    qps >= capacity the queue, which reaches any level with positive probability, never comes
+    back (at equality it behaves like a driftless random walk, whose waiting times have no
+    stationary distribution).
+    """
+    table = _checked(service_s, replicas=replicas, batch=batch)
+    return float(replicas * batch / table[batch - 1])
+
+
+def min_replicas_for_load(service_s: np.ndarray, batch: int, qps: float) -> int:
+    """Fewest replicas whose capacity exceeds `qps`: floor(qps * service_s[batch-1] / batch) + 1.
+
+    NECESSARY: a stable design with maximum batch `batch` has at least this many replicas
+    (`capacity_qps` with fewer replicas is <= qps).
+    """
+    table = _checked(service_s, replicas=1, batch=batch)
+    _check_positive(qps=qps)
+    return math.floor(qps * table[batch - 1] / batch) + 1
+
+
+def latency_lower_bound(
+    service_s: np.ndarray,
+    batch: int,
+    *,
+    qps: float = 0.0,
+    replicas: int = 1,
+    percentile: float = 99.0,
+) -> float:
+    """A lower bound, in seconds, on the `percentile`-th latency percentile; inf if unstable.
+
+    Without load (qps = 0) the bound is service_s[0]: a query runs in a batch of at least one,
+    and service is non-decreasing in the batch size.
+
+    With load qps > 0 it is the smallest service_s[b - 1] (b <= batch) that passes the
+    utilization test of `server_feasible_necessary`, which rules out bounds that would need
+    too many queries in small, inefficient batches. Proof that it is a lower bound: let L be
+    the percentile. A fraction >= p = percentile/100 of queries has latency <= L, hence runs in
+    a batch b with service_s[b - 1] <= L (a query's latency is at least its batch's service
+    time). The utilization test holds at L (see `server_feasible_necessary`), and it only
+    depends on L through the set {b : service_s[b - 1] <= L}, which changes only at the table's
+    values; so the test passes at the largest table value <= L, and the smallest table value
+    that passes the test is <= L.
+    """
+    table = _checked(service_s, replicas=replicas, batch=batch)
+    _check_percentile(percentile)
+    if not (isinstance(qps, numbers.Real) and math.isfinite(qps) and qps >= 0):
+        raise ValueError(f"qps: must be finite and >= 0, got {qps!r}")
+    if qps == 0:
+        return float(table[0])
+    if qps >= replicas * batch / table[batch - 1]:
+        return math.inf
+    for candidate in table[:batch]:
+        if _utilization_admits(table[:batch], replicas, qps, float(candidate), percentile):
+            return float(candidate)
+    return math.inf
+
+
+def server_feasible_necessary(
+    service_s: np.ndarray,
+    replicas: int,
+    batch: int,
+    qps: float,
+    latency_bound_s: float,
+    percentile: float = 99.0,
+) -> bool:
+    """False only if no timeout makes this design meet `percentile` latency <= latency_bound_s.
+
+    NECESSARY conditions, all three must hold:
+    1. stability: qps < capacity_qps(service_s, replicas, batch);
+    2. service_s[0] <= latency_bound_s (no query finishes faster than a batch of one);
+    3. utilization: qps * (p * fast + (1 - p) * cheapest) <= replicas, where p = percentile/100,
+       cheapest = min over b <= batch of service_s[b-1] / b (replica time per query in the
+       most efficient batch) and fast = the same minimum over the batches with
+       service_s[b-1] <= latency_bound_s only.
+       Proof: in the long run the replicas are busy at most a fraction 1 of the time, so the
+       replica time spent per query, averaged over queries, is at most replicas / qps. A
+       query in a batch of b costs service_s[b-1] / b of replica time. A fraction >= p of the
+       queries meets the bound, so runs in a batch with service_s[b-1] <= latency_bound_s and
+       costs >= fast; every other query costs >= cheapest; and fast >= cheapest. Hence the
+       average cost is >= p * fast + (1 - p) * cheapest.
+    Condition 3 is what makes a tight bound with a high load fail even when it is above
+    service_s[0]: the bound forces small batches, and small batches cost replica time.
+    """
+    table = _checked(service_s, replicas=replicas, batch=batch)
+    _check_positive(qps=qps, latency_bound_s=latency_bound_s)
+    _check_percentile(percentile)
+    return (
+        qps < replicas * batch / table[batch - 1]
+        and table[0] <= latency_bound_s
+        and _utilization_admits(table[:batch], replicas, qps, latency_bound_s, percentile)
+    )
+
+
+def _utilization_admits(
+    table: np.ndarray, replicas: int, qps: float, latency_bound_s: float, percentile: float
+) -> bool:
+    """Condition 3 of `server_feasible_necessary` on the table truncated to the maximum batch."""
+    cost_per_query = table / np.arange(1, table.size + 1)
+    fitting = table <= latency_bound_s
+    if not fitting.any():
+        return False
+    share = percentile / 100.0
+    fast = cost_per_query[fitting].min()
+    cheapest = cost_per_query.min()
+    return qps * (share * fast + (1.0 - share) * cheapest) <= replicas
+
+
+def _checked(service_s: np.ndarray, *, replicas: int, batch: int) -> np.ndarray:
+    table = np.asarray(service_s, dtype=float)
+    problems = service_table_problems(table)
+    problems += integer_problems("replicas", replicas)
+    problems += integer_problems("batch", batch)
+    if isinstance(batch, numbers.Integral) and table.ndim == 1 and batch > table.size:
+        problems.append(
+            f"`batch <= len(service_s)` must hold, but got (batch={batch}, len(service_s)={table.size})"
+        )
+    if problems:
+        raise ValueError("; ".join(problems))
+    return table
+
+
+def _check_positive(**values: float) -> None:
+    problems = [
+        f"{name}: must be finite and > 0, got {value!r}"
+        for name, value in values.items()
+        if not (isinstance(value, numbers.Real) and math.isfinite(value) and value > 0)
+    ]
+    if problems:
+        raise ValueError("; ".join(problems))
+
+
+def _check_percentile(percentile: float) -> None:
+    if not 0.0 < percentile < 100.0:
+        raise ValueError(f"percentile: must be in (0, 100), got {percentile!r}")

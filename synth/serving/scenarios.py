@@ -1,0 +1,134 @@
+"""MLPerf Inference scenarios and their closed-form figures (references.md section 5).
+
+Every function here takes a service-time table `service_s`, shape (max_batch,), where
+`service_s[b - 1]` is the time in seconds one replica takes to run a batch of b queries
+(non-decreasing in b). Service is deterministic, so in the scenarios without a queue
+(single_stream, multi_stream) every latency percentile equals the one latency computed here;
+the server scenario has a queue and is simulated (`synth.serving.simulator`).
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+
+import numpy as np
+
+MULTI_STREAM_SAMPLES_PER_QUERY = 8
+"""Samples per MultiStream query in MLPerf Inference v2.x and later."""
+
+
+class Scenario(enum.Enum):
+    """The four MLPerf Inference scenarios."""
+
+    SINGLE_STREAM = "single_stream"
+    MULTI_STREAM = "multi_stream"
+    SERVER = "server"
+    OFFLINE = "offline"
+
+    @property
+    def default_percentile(self) -> float | None:
+        """The latency percentile MLPerf judges; None for offline, which is judged by throughput."""
+        return _DEFAULT_PERCENTILE[self]
+
+    @property
+    def samples_per_query(self) -> int | None:
+        """Samples in one query; None for offline (all samples form one query)."""
+        return _SAMPLES_PER_QUERY[self]
+
+
+_DEFAULT_PERCENTILE: dict[Scenario, float | None] = {
+    Scenario.SINGLE_STREAM: 90.0,
+    Scenario.MULTI_STREAM: 99.0,
+    Scenario.SERVER: 99.0,
+    Scenario.OFFLINE: None,
+}
+
+_SAMPLES_PER_QUERY: dict[Scenario, int | None] = {
+    Scenario.SINGLE_STREAM: 1,
+    Scenario.MULTI_STREAM: MULTI_STREAM_SAMPLES_PER_QUERY,
+    Scenario.SERVER: 1,
+    Scenario.OFFLINE: None,
+}
+
+
+def single_stream_latency(service_s: np.ndarray) -> float:
+    """Latency in seconds of a SingleStream query: one sample run as a batch of one.
+
+    Queries are issued one after the other, so none ever waits: the latency is service_s[0]
+    and, the service being deterministic, so is every percentile of it.
+    """
+    table = as_service_table(service_s)
+    return float(table[0])
+
+
+def multi_stream_latency(service_s: np.ndarray, replicas: int = 1) -> float:
+    """Latency in seconds of a MultiStream query of 8 samples on `replicas` replicas.
+
+    The model, kept simple on purpose: the 8 samples are split evenly across the replicas;
+    the busiest replica holds share = ceil(8 / replicas) samples and runs them in batches of
+    batch = min(share, max_batch) samples, in rounds = ceil(share / batch) rounds one after
+    the other. Latency = rounds * service_s[batch - 1]. A last round with fewer than `batch`
+    samples is charged a full batch, so when `batch` does not divide `share` this is an
+    upper bound (by at most one full-batch time) on what a runtime that shrinks the last
+    batch would achieve; it is exact otherwise, e.g. for 1, 2, 4 or 8 replicas with
+    max_batch >= share. Queries are issued one after the other, so none waits.
+    """
+    table = as_service_table(service_s)
+    problems = integer_problems("replicas", replicas)
+    if problems:
+        raise ValueError("; ".join(problems))
+    share = math.ceil(MULTI_STREAM_SAMPLES_PER_QUERY / replicas)
+    batch = min(share, len(table))
+    rounds = math.ceil(share / batch)
+    return float(rounds * table[batch - 1])
+
+
+def offline_throughput(service_s: np.ndarray, replicas: int = 1) -> float:
+    """Offline throughput in samples per second: every replica runs full batches back to back.
+
+    All samples are available at the start, so each replica runs batches of B = max_batch =
+    len(service_s) without pause: throughput = replicas * B / service_s[B - 1].
+    """
+    table = as_service_table(service_s)
+    problems = integer_problems("replicas", replicas)
+    if problems:
+        raise ValueError("; ".join(problems))
+    max_batch = len(table)
+    return float(replicas * max_batch / table[max_batch - 1])
+
+
+def as_service_table(service_s: np.ndarray) -> np.ndarray:
+    """Return `service_s` as a float array after checking it; raise ValueError naming every problem."""
+    table = np.asarray(service_s, dtype=float)
+    problems = service_table_problems(table)
+    if problems:
+        raise ValueError("; ".join(problems))
+    return table
+
+
+def service_table_problems(table: np.ndarray) -> list[str]:
+    """Everything wrong with a service-time table, as messages (empty when it is valid)."""
+    if table.ndim != 1 or table.size == 0:
+        return [f"service_s: must be a non-empty 1-D array, got shape {table.shape}"]
+    problems = []
+    bad = np.flatnonzero(~(np.isfinite(table) & (table > 0)))
+    if bad.size:
+        problems.append(
+            f"service_s: every entry must be finite and > 0, got service_s[{bad[0]}]={table[bad[0]]}"
+        )
+    drops = np.flatnonzero(np.diff(table) < 0)
+    if drops.size:
+        b = drops[0]
+        problems.append(
+            "service_s: must be non-decreasing in the batch size, but got "
+            f"(service_s[{b}]={table[b]}, service_s[{b + 1}]={table[b + 1]})"
+        )
+    return problems
+
+
+def integer_problems(name: str, value: object, minimum: int = 1) -> list[str]:
+    """A message if `value` is not an int >= minimum."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        return [f"{name}: must be an integer >= {minimum}, got {value!r}"]
+    return []

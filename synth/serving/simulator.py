@@ -1,0 +1,475 @@
+"""Seeded discrete-event simulation of the MLPerf server scenario with dynamic batching.
+
+The model (what Triton's and TF-Serving's dynamic batchers do): queries arrive as a Poisson
+stream and wait in ONE FIFO queue shared by `replicas` identical replicas. A replica that is
+free takes up to `max_batch` waiting queries. If fewer are waiting it holds the queue until
+either `max_batch` are waiting or `timeout_s` has passed since the OLDEST waiting query
+arrived, then runs what is there; timeout 0 runs whatever is waiting at once. Batches are
+formed one at a time in queue order: while a replica holds the queue, another replica that
+frees up finds nothing to take. A batch of b runs for service_s[b - 1] seconds. Latency =
+completion time - arrival time.
+
+How it runs fast (no event loop over queries):
+- max_batch == 1: every query runs alone for the same time D = service_s[0], so FIFO start
+  times are non-decreasing, and the replica that frees up first is always the one that served
+  the query `replicas` places earlier. The queue therefore splits into `replicas` interleaved
+  single-server queues, each solved by the Lindley recursion in closed form:
+  start_j = j*D + max_{i<=j}(arrival_i - i*D), one numpy cumulative maximum.
+- max_batch > 1: a Python loop over BATCHES, not queries. Arrival times are a sorted list, so
+  how many queries have arrived by time t is a `bisect` on the window of the next max_batch
+  queries (O(log max_batch)); the replicas' free times are a heap.
+
+Statistics: the first 10% of queries (warm-up) and the last max_batch (whose batches were cut
+short by the end of the stream) are discarded. Percentiles are order statistics (the
+ceil(p*n)-th smallest, numpy's `inverted_cdf`). The 95% confidence interval on the requested
+percentile is the distribution-free order-statistic interval [x_(n(p-h)), x_(n(p+h))] with the
+normal approximation h = t * se; se is the standard error of the fraction of samples below the
+estimate, the larger of the i.i.d. binomial value sqrt(p(1-p)/n) and its batch-means estimate
+over 30 contiguous batches (latencies of successive queries are correlated, which the binomial
+value ignores).
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import enum
+import heapq
+import math
+import numbers
+
+import numpy as np
+
+from synth.serving.bounds import capacity_qps
+from synth.serving.scenarios import integer_problems, service_table_problems
+
+WARMUP_FRACTION = 0.1
+CI_BATCHES = 30
+T_QUANTILE_95 = 2.045  # Student t, 0.975 quantile, CI_BATCHES - 1 = 29 degrees of freedom
+DRIFT_SIGMAS = 4.0
+DRIFT_MIN_RISE = 0.10
+MIN_QUERIES = 1_000
+
+
+class SimulationStatus(enum.Enum):
+    """Why a run stopped. The first three carry finite latencies, the last two +inf."""
+
+    CONVERGED = "converged"  # adaptive: the CI reached the target width
+    FIXED_LENGTH = "fixed_length"  # n_queries was given; the CI is whatever it came out
+    MAX_QUERIES = "max_queries"  # adaptive: max_queries reached, the CI is still wider
+    UNSTABLE_LOAD = "unstable_load"  # arrival rate >= capacity: nothing simulated
+    DRIFT = "drift"  # latencies still rising at the end of the longest run
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class ServingTrace:
+    """What happened to every query and every batch of one simulated run."""
+
+    replicas: int
+    max_batch: int
+    arrival_s: np.ndarray  # per query, sorted
+    completion_s: np.ndarray  # per query
+    batch_start_s: np.ndarray  # per batch, in queue order
+    batch_size: np.ndarray  # per batch; batch i holds the next batch_size[i] queries
+    busy_s: float  # replica time spent running batches
+
+    @property
+    def latency_s(self) -> np.ndarray:
+        return self.completion_s - self.arrival_s
+
+
+@dataclasses.dataclass(frozen=True)
+class ServingResult:
+    """Latency percentiles (seconds) and throughput figures of one server-scenario run."""
+
+    p50_s: float
+    p90_s: float
+    p99_s: float
+    p999_s: float
+    mean_s: float
+    percentile: float
+    percentile_s: float
+    ci_low_s: float  # 95% confidence interval on percentile_s
+    ci_high_s: float
+    achieved_throughput_qps: float
+    utilization: float  # busy fraction of the replicas over the whole run
+    mean_batch_size: float
+    n_queries: int  # simulated, warm-up included
+    n_measured: int  # after discarding warm-up and tail
+    seed: int | None  # None when the arrivals were given (`summarize_trace`)
+    status: SimulationStatus
+
+    @property
+    def stable(self) -> bool:
+        return self.status not in (SimulationStatus.UNSTABLE_LOAD, SimulationStatus.DRIFT)
+
+    @property
+    def ci_rel_halfwidth(self) -> float:
+        """Half the CI width relative to the estimate (inf when not stable)."""
+        if not self.stable:
+            return math.inf
+        return (self.ci_high_s - self.ci_low_s) / (2.0 * self.percentile_s)
+
+
+def poisson_arrivals(arrival_rate_qps: float, n_queries: int, seed: int) -> np.ndarray:
+    """Sorted arrival times (seconds, from 0) of `n_queries` Poisson arrivals at `arrival_rate_qps`.
+
+    Scaled unit-rate gaps: one seed gives the same stream at every rate, compressed in time
+    (common random numbers, so that comparisons across loads are not blurred by noise).
+    """
+    gaps = np.random.default_rng(seed).standard_exponential(n_queries)
+    return np.cumsum(gaps) / arrival_rate_qps
+
+
+def simulate_trace(
+    arrival_s: np.ndarray, service_s: np.ndarray, *, replicas: int, max_batch: int, timeout_s: float
+) -> ServingTrace:
+    """Serve the sorted `arrival_s` as the module docstring describes; pure and deterministic."""
+    table = np.asarray(service_s, dtype=float)
+    arrivals = np.asarray(arrival_s, dtype=float)
+    problems = _design_problems(table, replicas, max_batch, timeout_s)
+    if arrivals.ndim != 1 or not np.all(np.diff(arrivals) >= 0):
+        problems.append("arrival_s: must be a 1-D array sorted in increasing order")
+    _raise_if(problems)
+    if max_batch == 1:
+        return _single_query_batches(arrivals, float(table[0]), replicas)
+    return _dynamic_batches(arrivals, table[:max_batch], replicas, max_batch, timeout_s)
+
+
+def _single_query_batches(arrivals: np.ndarray, service: float, replicas: int) -> ServingTrace:
+    completion = np.empty_like(arrivals)
+    for stream in range(replicas):
+        stream_arrivals = arrivals[stream::replicas]
+        offsets = np.arange(stream_arrivals.size) * service
+        starts = offsets + np.maximum.accumulate(stream_arrivals - offsets)
+        completion[stream::replicas] = starts + service
+    return ServingTrace(
+        replicas=replicas,
+        max_batch=1,
+        arrival_s=arrivals,
+        completion_s=completion,
+        batch_start_s=completion - service,
+        batch_size=np.ones(arrivals.size, dtype=np.int64),
+        busy_s=arrivals.size * service,
+    )
+
+
+def _dynamic_batches(
+    arrival_s: np.ndarray, table: np.ndarray, replicas: int, max_batch: int, timeout_s: float
+) -> ServingTrace:
+    arrivals = arrival_s.tolist()
+    service = table.tolist()
+    n = len(arrivals)
+    free_at = [0.0] * replicas  # heap of replica free times
+    starts: list[float] = []
+    ends: list[int] = []  # one past the last query of each batch
+    bisect_right, replace_earliest = bisect.bisect_right, heapq.heapreplace
+    head = 0
+    while head < n:
+        oldest = arrivals[head]
+        ready = free_at[0] if free_at[0] > oldest else oldest
+        full = head + max_batch
+        if full > n:
+            full, fill_time = n, math.inf
+        else:
+            fill_time = arrivals[full - 1]
+        if fill_time <= ready:
+            start, end = ready, full
+        else:  # wait for a full batch or the oldest query's timeout, whichever comes first
+            trigger = oldest + timeout_s
+            if fill_time < trigger:
+                trigger = fill_time
+            start = trigger if trigger > ready else ready
+            end = bisect_right(arrivals, start, head + 1, full)
+        replace_earliest(free_at, start + service[end - head - 1])
+        starts.append(start)
+        ends.append(end)
+        head = end
+    batch_start = np.array(starts)
+    batch_size = np.diff(np.array(ends, dtype=np.int64), prepend=0)
+    batch_service = table[batch_size - 1]
+    return ServingTrace(
+        replicas=replicas,
+        max_batch=max_batch,
+        arrival_s=arrival_s,
+        completion_s=np.repeat(batch_start + batch_service, batch_size),
+        batch_start_s=batch_start,
+        batch_size=batch_size,
+        busy_s=float(batch_service.sum()),
+    )
+
+
+def simulate_server(
+    service_s: np.ndarray,
+    *,
+    arrival_rate_qps: float,
+    replicas: int,
+    max_batch: int,
+    timeout_s: float,
+    seed: int,
+    n_queries: int | None = None,
+    percentile: float = 99.0,
+    target_rel_halfwidth: float = 0.02,
+    max_queries: int = 2_000_000,
+    initial_queries: int = 50_000,
+) -> ServingResult:
+    """Simulate the server scenario; the same inputs and seed give bit-identical results.
+
+    With `n_queries` the run has exactly that length (status FIXED_LENGTH). Without it the run
+    starts at `initial_queries` and doubles, up to `max_queries`, until the 95% CI on the
+    `percentile`-th latency is within `target_rel_halfwidth` of the estimate (CONVERGED) or
+    the length runs out (MAX_QUERIES). Each longer run is a fresh run with the same seed.
+
+    An arrival rate >= capacity (replicas * max_batch / service_s[max_batch - 1]) has no steady
+    state: status UNSTABLE_LOAD and every latency +inf, without simulating. Latencies that are
+    still rising at the end of the longest run (a load so close to capacity that the run never
+    leaves the transient) give status DRIFT and +inf as well.
+    """
+    table = np.asarray(service_s, dtype=float)
+    problems = _design_problems(table, replicas, max_batch, timeout_s)
+    problems += _run_problems(arrival_rate_qps, seed, n_queries, percentile, max_queries, initial_queries, max_batch)
+    if not (isinstance(target_rel_halfwidth, numbers.Real) and target_rel_halfwidth > 0):
+        problems.append(f"target_rel_halfwidth: must be > 0, got {target_rel_halfwidth!r}")
+    _raise_if(problems)
+    if n_queries is not None:
+        return _run(table, arrival_rate_qps, replicas, max_batch, timeout_s, seed, n_queries, percentile)
+    length = min(initial_queries, max_queries)
+    while True:
+        result = _run(table, arrival_rate_qps, replicas, max_batch, timeout_s, seed, length, percentile)
+        if result.status is SimulationStatus.UNSTABLE_LOAD:
+            return result
+        if result.stable and result.ci_rel_halfwidth <= target_rel_halfwidth:
+            return _with_status(result, SimulationStatus.CONVERGED)
+        if length >= max_queries:
+            return result if not result.stable else _with_status(result, SimulationStatus.MAX_QUERIES)
+        length = min(2 * length, max_queries)
+
+
+class SlaStatus(enum.Enum):
+    """The answer of `decide_sla`; only MET means the SLA is met."""
+
+    MET = "met"  # the whole CI is within the bound
+    NOT_MET = "not_met"  # the whole CI is above the bound
+    UNDECIDED = "undecided"  # the CI still straddles the bound at max_queries: counted as not met
+    UNSTABLE = "unstable"  # load at or above capacity, or drift: no finite latency
+
+
+@dataclasses.dataclass(frozen=True)
+class SlaDecision:
+    """Whether the percentile latency meets a bound, and the run that decided it."""
+
+    status: SlaStatus
+    latency_bound_s: float
+    result: ServingResult
+
+    @property
+    def meets_sla(self) -> bool:
+        """True only for MET; UNDECIDED counts as not met, conservatively."""
+        return self.status is SlaStatus.MET
+
+
+def decide_sla(
+    service_s: np.ndarray,
+    *,
+    arrival_rate_qps: float,
+    replicas: int,
+    max_batch: int,
+    timeout_s: float,
+    latency_bound_s: float,
+    seed: int,
+    percentile: float = 99.0,
+    max_queries: int = 2_000_000,
+    initial_queries: int = 50_000,
+) -> SlaDecision:
+    """Decide `percentile` latency <= latency_bound_s, doubling the run while the CI straddles it."""
+    table = np.asarray(service_s, dtype=float)
+    problems = _design_problems(table, replicas, max_batch, timeout_s)
+    problems += _run_problems(arrival_rate_qps, seed, None, percentile, max_queries, initial_queries, max_batch)
+    if not (isinstance(latency_bound_s, numbers.Real) and latency_bound_s > 0):
+        problems.append(f"latency_bound_s: must be > 0, got {latency_bound_s!r}")
+    _raise_if(problems)
+    length = min(initial_queries, max_queries)
+    while True:
+        result = _run(table, arrival_rate_qps, replicas, max_batch, timeout_s, seed, length, percentile)
+        if result.status is SimulationStatus.UNSTABLE_LOAD:
+            return SlaDecision(SlaStatus.UNSTABLE, latency_bound_s, result)
+        if result.stable and result.ci_high_s <= latency_bound_s:
+            return SlaDecision(SlaStatus.MET, latency_bound_s, result)
+        if result.stable and result.ci_low_s > latency_bound_s:
+            return SlaDecision(SlaStatus.NOT_MET, latency_bound_s, result)
+        if length >= max_queries:
+            status = SlaStatus.UNDECIDED if result.stable else SlaStatus.UNSTABLE
+            return SlaDecision(status, latency_bound_s, result)
+        length = min(2 * length, max_queries)
+
+
+def _run(
+    table: np.ndarray,
+    arrival_rate_qps: float,
+    replicas: int,
+    max_batch: int,
+    timeout_s: float,
+    seed: int,
+    n_queries: int,
+    percentile: float,
+) -> ServingResult:
+    capacity = capacity_qps(table, replicas, max_batch)
+    if arrival_rate_qps >= capacity:
+        return _saturated(capacity, max_batch, percentile, seed)
+    arrivals = poisson_arrivals(arrival_rate_qps, n_queries, seed)
+    trace = simulate_trace(arrivals, table, replicas=replicas, max_batch=max_batch, timeout_s=timeout_s)
+    return summarize_trace(trace, percentile=percentile, seed=seed)
+
+
+def summarize_trace(
+    trace: ServingTrace, *, percentile: float = 99.0, seed: int | None = None
+) -> ServingResult:
+    """Statistics of a trace (module docstring); status FIXED_LENGTH, or DRIFT with +inf latencies."""
+    n = trace.arrival_s.size
+    first = int(n * WARMUP_FRACTION)
+    last = n - trace.max_batch  # one past the last measured query
+    if n < max(MIN_QUERIES, 10 * trace.max_batch):
+        raise ValueError(
+            f"trace: must hold >= {MIN_QUERIES} queries and >= 10 * max_batch, got "
+            f"(queries={n}, max_batch={trace.max_batch})"
+        )
+    latency = trace.latency_s[first:last]
+    count = latency.size
+    levels = (50.0, 90.0, 99.0, 99.9, percentile)
+    ordered = np.partition(latency, sorted({_rank(level, count) for level in levels}))
+    p50, p90, p99, p999, estimate = (float(ordered[_rank(level, count)]) for level in levels)
+    ci_low, ci_high = _order_statistic_ci(latency, estimate, percentile / 100.0)
+    completion = trace.completion_s[first:last]
+    latencies = [p50, p90, p99, p999, float(latency.mean()), estimate, ci_low, ci_high]
+    status = SimulationStatus.FIXED_LENGTH
+    if _is_drifting(latency):
+        status, latencies = SimulationStatus.DRIFT, [math.inf] * len(latencies)
+    p50, p90, p99, p999, mean, estimate, ci_low, ci_high = latencies
+    return ServingResult(
+        p50_s=p50,
+        p90_s=p90,
+        p99_s=p99,
+        p999_s=p999,
+        mean_s=mean,
+        percentile=percentile,
+        percentile_s=estimate,
+        ci_low_s=ci_low,
+        ci_high_s=ci_high,
+        achieved_throughput_qps=count / float(completion.max() - trace.arrival_s[first]),
+        utilization=trace.busy_s / (trace.replicas * float(trace.completion_s.max())),
+        mean_batch_size=n / trace.batch_size.size,
+        n_queries=n,
+        n_measured=count,
+        seed=seed,
+        status=status,
+    )
+
+
+def _rank(level: float, count: int) -> int:
+    """0-based index of the level-th percentile: the ceil(level/100 * count)-th smallest."""
+    return max(math.ceil(round(level * count / 100.0, 6)) - 1, 0)
+
+
+def _order_statistic_ci(latency: np.ndarray, estimate: float, share: float) -> tuple[float, float]:
+    """95% CI on the share-quantile from order statistics; see the module docstring."""
+    count = latency.size
+    per_batch = count // CI_BATCHES
+    below = (latency[count - per_batch * CI_BATCHES :].reshape(CI_BATCHES, per_batch) <= estimate)
+    batch_variance = below.mean(axis=1).var(ddof=1) / CI_BATCHES
+    binomial_variance = share * (1.0 - share) / count
+    halfwidth = T_QUANTILE_95 * math.sqrt(max(batch_variance, binomial_variance))
+    low_rank = math.floor(count * (share - halfwidth))  # 1-based ranks
+    high_rank = math.ceil(count * (share + halfwidth))
+    bounds = [index for index in (low_rank - 1, high_rank - 1) if 0 <= index < count]
+    ordered = np.partition(latency, bounds) if bounds else latency
+    low = float(ordered[low_rank - 1]) if low_rank >= 1 else 0.0
+    high = float(ordered[high_rank - 1]) if high_rank <= count else math.inf
+    return low, high
+
+
+def _is_drifting(latency: np.ndarray) -> bool:
+    """Latency still rising: quarter means increase and the last is clearly above the first.
+
+    Clearly: by more than DRIFT_SIGMAS standard errors (batch means, 10 per quarter) and by
+    more than DRIFT_MIN_RISE of the first quarter's mean. Tuned not to fire on stable loads.
+    """
+    means, variances = [], []
+    for quarter in np.array_split(latency, 4):
+        per_batch = quarter.size // 10
+        batch_means = quarter[: per_batch * 10].reshape(10, per_batch).mean(axis=1)
+        means.append(batch_means.mean())
+        variances.append(batch_means.var(ddof=1) / 10)
+    rising = all(later > earlier for earlier, later in zip(means, means[1:]))
+    rise = means[-1] - means[0]
+    significant = rise > DRIFT_SIGMAS * math.sqrt(variances[0] + variances[-1])
+    return bool(rising and significant and rise > DRIFT_MIN_RISE * means[0])
+
+
+def _saturated(capacity: float, max_batch: int, percentile: float, seed: int) -> ServingResult:
+    """The result of a load at or above capacity: replicas always busy with full batches."""
+    return ServingResult(
+        p50_s=math.inf,
+        p90_s=math.inf,
+        p99_s=math.inf,
+        p999_s=math.inf,
+        mean_s=math.inf,
+        percentile=percentile,
+        percentile_s=math.inf,
+        ci_low_s=math.inf,
+        ci_high_s=math.inf,
+        achieved_throughput_qps=capacity,
+        utilization=1.0,
+        mean_batch_size=float(max_batch),
+        n_queries=0,
+        n_measured=0,
+        seed=seed,
+        status=SimulationStatus.UNSTABLE_LOAD,
+    )
+
+
+def _with_status(result: ServingResult, status: SimulationStatus) -> ServingResult:
+    return dataclasses.replace(result, status=status)
+
+
+def _design_problems(table: np.ndarray, replicas: int, max_batch: int, timeout_s: float) -> list[str]:
+    problems = service_table_problems(table)
+    problems += integer_problems("replicas", replicas)
+    problems += integer_problems("max_batch", max_batch)
+    if isinstance(max_batch, numbers.Integral) and table.ndim == 1 and max_batch > table.size:
+        problems.append(
+            "`max_batch <= len(service_s)` must hold, but got "
+            f"(max_batch={max_batch}, len(service_s)={table.size})"
+        )
+    if not (isinstance(timeout_s, numbers.Real) and math.isfinite(timeout_s) and timeout_s >= 0):
+        problems.append(f"timeout_s: must be finite and >= 0, got {timeout_s!r}")
+    return problems
+
+
+def _run_problems(
+    arrival_rate_qps: float,
+    seed: int,
+    n_queries: int | None,
+    percentile: float,
+    max_queries: int,
+    initial_queries: int,
+    max_batch: int,
+) -> list[str]:
+    """Every run length must be >= MIN_QUERIES and hold >= 10 full batches."""
+    shortest = max(MIN_QUERIES, 10 * max_batch) if isinstance(max_batch, numbers.Integral) else MIN_QUERIES
+    problems = []
+    rate_ok = isinstance(arrival_rate_qps, numbers.Real) and math.isfinite(arrival_rate_qps)
+    if not (rate_ok and arrival_rate_qps > 0):
+        problems.append(f"arrival_rate_qps: must be finite and > 0, got {arrival_rate_qps!r}")
+    problems += integer_problems("seed", seed, minimum=0)
+    if n_queries is not None:
+        problems += integer_problems("n_queries", n_queries, minimum=shortest)
+    problems += integer_problems("max_queries", max_queries, minimum=shortest)
+    problems += integer_problems("initial_queries", initial_queries, minimum=shortest)
+    if not (isinstance(percentile, numbers.Real) and 0 < percentile < 100):
+        problems.append(f"percentile: must be in (0, 100), got {percentile!r}")
+    return problems
+
+
+def _raise_if(problems: list[str]) -> None:
+    if problems:
+        raise ValueError("; ".join(problems))

@@ -1,0 +1,322 @@
+"""The requirements format (DESIGN.md): what the user's inference service needs.
+
+Pydantic models at the boundary; everything is frozen after validation. `synth schema`
+prints the JSON Schema generated from these classes, and docs/requirements.md is generated
+from that schema.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Annotated, Literal, Union
+
+from pydantic import Discriminator, Field, Tag, field_validator, model_validator
+
+from synth.cost.constants import OVERRIDABLE, PRECISIONS
+from synth.cost.memory import CATALOG
+from synth.spec.fields import (
+    MAX_LIST, Dim, Name, NonNegativeFloat, PositiveFloat, PositiveInt, Strict,
+)
+
+
+class Objective(str, enum.Enum):
+    min_power = "min_power"
+    min_area = "min_area"
+    min_unit_cost = "min_unit_cost"
+    min_energy_per_inference = "min_energy_per_inference"
+    min_cost_per_inference = "min_cost_per_inference"
+    max_throughput = "max_throughput"
+    min_latency = "min_latency"
+
+
+class ScenarioName(str, enum.Enum):
+    single_stream = "single_stream"
+    multi_stream = "multi_stream"
+    server = "server"
+    offline = "offline"
+
+
+# --- inline layers -----------------------------------------------------------------------------
+class _LayerBase(Strict):
+    name: Name
+    count: Annotated[int, Field(ge=1, le=1000)] = 1
+
+
+class GemmLayer(_LayerBase):
+    """A fully connected layer: (m x k) activations per sample times (k x n) weights."""
+
+    type: Literal["gemm"]
+    m: Dim = 1
+    k: Dim
+    n: Dim
+
+
+class ConvLayer(_LayerBase):
+    """A 2-D convolution on an h x w x c_in input (square kernel)."""
+
+    type: Literal["conv"]
+    h: Dim
+    w: Dim
+    c_in: Dim
+    c_out: Dim
+    kernel: Annotated[int, Field(ge=1, le=64)]
+    stride: Annotated[int, Field(ge=1, le=64)] = 1
+    padding: Annotated[int, Field(ge=0, le=64)] = 0
+    groups: Annotated[int, Field(ge=1, le=100_000)] = 1
+
+    @model_validator(mode="after")
+    def _shapes(self) -> "ConvLayer":
+        if self.c_in % self.groups or self.c_out % self.groups:
+            raise ValueError(f"groups must divide c_in and c_out, got groups={self.groups}, "
+                             f"c_in={self.c_in}, c_out={self.c_out}")
+        if self.h + 2 * self.padding < self.kernel or self.w + 2 * self.padding < self.kernel:
+            raise ValueError(f"kernel must fit the padded input, got kernel={self.kernel} on "
+                             f"{self.h}x{self.w} with padding {self.padding}")
+        return self
+
+
+class DepthwiseLayer(_LayerBase):
+    """A depthwise convolution: one k x k filter per channel."""
+
+    type: Literal["depthwise"]
+    h: Dim
+    w: Dim
+    channels: Dim
+    kernel: Annotated[int, Field(ge=1, le=64)]
+    stride: Annotated[int, Field(ge=1, le=64)] = 1
+    padding: Annotated[int, Field(ge=0, le=64)] = 0
+
+    @model_validator(mode="after")
+    def _shapes(self) -> "DepthwiseLayer":
+        if self.h + 2 * self.padding < self.kernel or self.w + 2 * self.padding < self.kernel:
+            raise ValueError(f"kernel must fit the padded input, got kernel={self.kernel} on "
+                             f"{self.h}x{self.w} with padding {self.padding}")
+        return self
+
+
+class MatmulLayer(_LayerBase):
+    """Activation x activation products (attention QK^T, AV): per head (m x k) @ (k x n)."""
+
+    type: Literal["matmul", "attention"]
+    m: Dim
+    k: Dim
+    n: Dim
+    heads: Annotated[int, Field(ge=1, le=1024)] = 1
+
+
+class VectorLayer(_LayerBase):
+    """Element-wise work on the vector unit (softmax, norms, pooling, residual adds)."""
+
+    type: Literal["vector", "elementwise"]
+    elements: Dim
+    ops_per_element: Annotated[int, Field(ge=1, le=1000)] = 1
+
+
+LayerSpec = Annotated[
+    Union[GemmLayer, ConvLayer, DepthwiseLayer, MatmulLayer, VectorLayer],
+    Field(discriminator="type"),
+]
+
+
+class InlineModel(Strict):
+    """A model written out layer by layer."""
+
+    name: Name
+    layers: Annotated[list[LayerSpec], Field(min_length=1, max_length=2000)]
+    extra_params: Annotated[int, Field(ge=0, le=10**12)] = 0
+    accuracy_drop_pct: dict[str, NonNegativeFloat] | None = None
+
+    @field_validator("accuracy_drop_pct")
+    @classmethod
+    def _known_precisions(cls, value):
+        if value:
+            unknown = sorted(set(value) - set(PRECISIONS))
+            if unknown:
+                raise ValueError(f"keys must be precisions {list(PRECISIONS)}, got {unknown}")
+        return value
+
+    @field_validator("layers")
+    @classmethod
+    def _unique_names(cls, layers):
+        seen: set[str] = set()
+        for layer in layers:
+            if layer.name in seen:
+                raise ValueError(f"layer names must be unique, got {layer.name!r} twice")
+            seen.add(layer.name)
+        return layers
+
+
+class OnnxModel(Strict):
+    onnx: Annotated[str, Field(min_length=1, max_length=4096)]
+
+
+def _model_kind(value) -> str:
+    if isinstance(value, str):
+        return "builtin"
+    if isinstance(value, dict) and "onnx" in value:
+        return "onnx"
+    return "inline" if isinstance(value, dict) else "builtin"
+
+
+ModelSpec = Annotated[
+    Union[Annotated[Annotated[str, Field(min_length=1, max_length=80)], Tag("builtin")],
+          Annotated[OnnxModel, Tag("onnx")], Annotated[InlineModel, Tag("inline")]],
+    Discriminator(_model_kind),
+]
+
+
+# --- workloads -----------------------------------------------------------------------------------
+class Workload(Strict):
+    """One inference service with its scenario and service-level agreement."""
+
+    name: Name
+    model: ModelSpec
+    scenario: Annotated[ScenarioName, Field(strict=False)]
+    latency_ms: PositiveFloat | None = None
+    percentile: Annotated[float, Field(gt=0, lt=100)] | None = None
+    qps: PositiveFloat | None = None
+    max_accuracy_drop_pct: NonNegativeFloat | None = None
+
+    @model_validator(mode="after")
+    def _scenario_fields(self) -> "Workload":
+        if self.scenario is ScenarioName.server and (self.qps is None or self.latency_ms is None):
+            raise ValueError("a server workload must give both qps (Poisson arrival rate) and "
+                             "latency_ms (the bound at its percentile)")
+        if self.scenario is ScenarioName.offline and self.latency_ms is not None:
+            raise ValueError("an offline workload has no latency bound (MLPerf offline measures "
+                             "throughput); remove latency_ms or use scenario server")
+        if self.scenario in (ScenarioName.single_stream, ScenarioName.multi_stream) and self.qps:
+            raise ValueError(f"{self.scenario.value} issues the next query when the previous one "
+                             "completes, so qps does not apply; use scenario server for a rate")
+        return self
+
+
+# --- technology and budgets ------------------------------------------------------------------------
+class TechnologySpec(Strict):
+    node_nm: Literal[28, 16, 7, 5] = 7
+    overrides: dict[str, NonNegativeFloat] = Field(default_factory=dict)
+
+    @field_validator("overrides")
+    @classmethod
+    def _known_constants(cls, value):
+        unknown = sorted(set(value) - set(OVERRIDABLE))
+        if unknown:
+            raise ValueError(f"keys must be cost constants (see docs/cost-model.md), got {unknown}")
+        return value
+
+
+class Budgets(Strict):
+    """Limits for the whole accelerator unit (all its chips together)."""
+
+    power_w: PositiveFloat | None = None  # peak (TDP) power
+    area_mm2: PositiveFloat | None = None  # total silicon area
+    unit_cost_usd: PositiveFloat | None = None
+
+
+# --- design space --------------------------------------------------------------------------------
+class Range(Strict):
+    """A range of a design variable, expanded to a grid (see synth.spec.space)."""
+
+    min: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
+    max: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
+    step: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Range":
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min <= max must hold, got (min={self.min}, max={self.max})")
+        return self
+
+
+def _list_or_range(value) -> str:
+    return "range" if isinstance(value, dict) else "list"
+
+
+IntList = Annotated[list[Annotated[int, Field(ge=1, le=65536)]], Field(min_length=1, max_length=MAX_LIST)]
+FloatList = Annotated[list[PositiveFloat], Field(min_length=1, max_length=MAX_LIST)]
+IntChoice = Annotated[Union[Annotated[IntList, Tag("list")], Annotated[Range, Tag("range")]],
+                      Discriminator(_list_or_range)]
+FloatChoice = Annotated[Union[Annotated[FloatList, Tag("list")], Annotated[Range, Tag("range")]],
+                        Discriminator(_list_or_range)]
+
+
+class InlineMemory(Strict):
+    """A memory option not in the catalog."""
+
+    name: Name
+    bandwidth_gbps: PositiveFloat
+    pj_per_bit: PositiveFloat
+    capacity_gib: PositiveFloat = 16.0
+    phy_area_mm2: NonNegativeFloat = 0.0
+    cost_usd: NonNegativeFloat = 0.0
+    needs_interposer: bool = False
+
+
+def _memory_kind(value) -> str:
+    return "inline" if isinstance(value, dict) else "catalog"
+
+
+MemorySpec = Annotated[
+    Union[Annotated[Annotated[str, Field(min_length=1, max_length=40)], Tag("catalog")],
+          Annotated[InlineMemory, Tag("inline")]],
+    Discriminator(_memory_kind),
+]
+
+
+class Space(Strict):
+    """The design space: each variable an explicit list or a {min, max[, step]} range."""
+
+    array_dims: IntChoice | None = None
+    array_rows: IntChoice | None = None
+    array_cols: IntChoice | None = None
+    cores: IntChoice | None = None
+    dataflows: Annotated[list[Literal["ws", "os", "is"]], Field(min_length=1, max_length=3)] | None = None
+    precisions: Annotated[list[Literal["int8", "fp16", "bf16", "fp32", "int8+fp16"]],
+                          Field(min_length=1, max_length=5)] | None = None
+    clock_ghz: FloatChoice | None = None
+    sram_mib: FloatChoice | None = None
+    memories: Annotated[list[MemorySpec], Field(min_length=1, max_length=32)] | None = None
+    batch: IntChoice | None = None
+    chips: IntChoice | None = None
+
+    @model_validator(mode="after")
+    def _array_shape(self) -> "Space":
+        if self.array_dims is not None and (self.array_rows is not None or self.array_cols is not None):
+            raise ValueError("give either array_dims (square arrays) or array_rows/array_cols, not both")
+        if (self.array_rows is None) != (self.array_cols is None):
+            raise ValueError("array_rows and array_cols must be given together")
+        return self
+
+    @field_validator("memories")
+    @classmethod
+    def _known_memories(cls, value):
+        for item in value or ():
+            if isinstance(item, str) and item.lower() not in CATALOG:
+                raise ValueError(f"memory must be one of {sorted(CATALOG)} or an inline entry "
+                                 f"{{name, bandwidth_gbps, pj_per_bit}}, got {item!r}")
+        return value
+
+
+class Requirements(Strict):
+    """A requirements file: what the service needs, and where to search."""
+
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    objective: Annotated[Objective, Field(strict=False)] = Objective.min_power
+    technology: TechnologySpec = Field(default_factory=TechnologySpec)
+    budgets: Budgets = Field(default_factory=Budgets)
+    workloads: Annotated[list[Workload], Field(min_length=1, max_length=16)]
+    space: Space = Field(default_factory=Space)
+
+    @field_validator("workloads")
+    @classmethod
+    def _unique_workloads(cls, workloads):
+        names = [w.name for w in workloads]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"workload names must be unique, got {dupes} more than once")
+        return workloads
+
+    @property
+    def node_nm(self) -> int:
+        return self.technology.node_nm
+

@@ -1,0 +1,122 @@
+"""Checks that need more than one key: model names, and a design against its requirements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from synth.cost.constants import PE_SUPPORTS, Technology, technology
+from synth.cost.dvfs import clock_at_voltage, voltage_for_clock
+from synth.cost.memory import MemoryOption
+from synth.errors import Problem, SpecError
+from synth.models import BUILTIN_MODELS, Layer, Model
+from synth.spec.design import Design, WorkloadPlan
+from synth.spec.requirements import InlineModel, OnnxModel, Requirements, Workload
+from synth.spec.space import memory_option
+
+
+def _layer(spec) -> Layer:
+    fields = spec.model_dump(exclude={"type"})
+    kind = {"attention": "matmul", "elementwise": "vector"}.get(spec.type, spec.type)
+    if kind == "depthwise":
+        fields["c_in"] = fields["c_out"] = fields.pop("channels")
+    return Layer(kind=kind, **fields)
+
+
+def resolve_model(spec, source: str, path: str) -> Model:
+    """The Model a workload's `model:` names, or SpecError naming the key."""
+    if isinstance(spec, OnnxModel):
+        raise SpecError([Problem(source, path + ".onnx", "ONNX import is not supported yet; use a "
+                                 "built-in model (`synth models`) or an inline `layers:` table")])
+    if isinstance(spec, InlineModel):
+        return Model(spec.name, tuple(_layer(layer) for layer in spec.layers),
+                     description="inline model", extra_params=spec.extra_params)
+    if spec not in BUILTIN_MODELS:
+        known = ", ".join(BUILTIN_MODELS)
+        raise SpecError([Problem(source, path, f"must be a built-in model ({known}), an "
+                                 f"{{onnx: path}} or an inline {{name, layers}}, got {spec!r}")])
+    return BUILTIN_MODELS[spec]()
+
+
+def check_requirements(req: Requirements, source: str) -> None:
+    """Every cross-key problem of a requirements file at once (models resolve, grids non-empty)."""
+    problems: list[Problem] = []
+    for i, workload in enumerate(req.workloads):
+        try:
+            resolve_model(workload.model, source, f"workloads[{i}].model")
+        except SpecError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise SpecError(problems)
+
+
+def accuracy_table(workload: Workload) -> dict[str, float] | None:
+    return workload.model.accuracy_drop_pct if isinstance(workload.model, InlineModel) else None
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedPlan:
+    """A workload's plan with every default filled in."""
+
+    batch: int
+    replicas: int
+    cores_per_replica: int
+    precision: str
+    batch_timeout_ms: float
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedDesign:
+    """A design checked against the requirements, with defaults filled in."""
+
+    design: Design
+    tech: Technology
+    memory: MemoryOption
+    voltage_v: float
+    plans: tuple[ResolvedPlan, ...]  # in the order of req.workloads
+
+
+def resolve_design(req: Requirements, design: Design, source: str) -> ResolvedDesign:
+    """Check a design against requirements; all problems at once, each naming its key."""
+    tech = technology(req.node_nm, req.technology.overrides)
+    problems: list[Problem] = []
+    if design.clock_ghz > tech.max_clock_ghz + 1e-9:
+        problems.append(Problem(source, "clock_ghz", f"must be <= {tech.max_clock_ghz} GHz, the highest "
+                                f"clock of the {req.node_nm} nm node, got {design.clock_ghz}"))
+    voltage = design.voltage_v
+    if voltage is None:
+        voltage = voltage_for_clock(tech, min(design.clock_ghz, tech.max_clock_ghz))
+    else:
+        low, high = tech.voltage_range()
+        if not low - 1e-9 <= voltage <= high + 1e-9:
+            problems.append(Problem(source, "voltage_v", f"must be within [{low}, {high}] V at "
+                                    f"{req.node_nm} nm, got {voltage}"))
+        elif clock_at_voltage(tech, voltage) + 1e-9 < design.clock_ghz:
+            reach = clock_at_voltage(tech, voltage)
+            problems.append(Problem(source, "voltage_v", f"{voltage} V reaches at most {reach:.3f} GHz "
+                                    f"at {req.node_nm} nm; clock_ghz {design.clock_ghz} needs "
+                                    f"{voltage_for_clock(tech, design.clock_ghz):.3f} V"))
+    names = [w.name for w in req.workloads]
+    for extra in sorted(set(design.workloads) - set(names)):
+        problems.append(Problem(source, f"workloads.{extra}", f"not a workload of the requirements "
+                                f"(they are: {', '.join(names)})"))
+    plans, cores_used = [], 0
+    default_cores = max(1, design.cores // len(names))
+    for name in names:
+        plan = design.workloads.get(name) or WorkloadPlan()
+        key = f"workloads.{name}"
+        precision = plan.precision or PE_SUPPORTS[design.precision][0]
+        if precision not in PE_SUPPORTS[design.precision]:
+            problems.append(Problem(source, f"{key}.precision", f"must be one the {design.precision} "
+                                    f"PE runs {list(PE_SUPPORTS[design.precision])}, got {precision!r}"))
+        cpr = plan.cores_per_replica or max(1, default_cores // plan.replicas)
+        if cpr > design.cores:
+            problems.append(Problem(source, f"{key}.cores_per_replica", f"must be <= cores "
+                                    f"({design.cores}), got {cpr}"))
+        cores_used += cpr * plan.replicas
+        plans.append(ResolvedPlan(plan.batch, plan.replicas, cpr, precision, plan.batch_timeout_ms))
+    if cores_used > design.cores:
+        problems.append(Problem(source, "workloads", f"replicas x cores_per_replica summed over "
+                                f"workloads must be <= cores per chip ({design.cores}), got {cores_used}"))
+    if problems:
+        raise SpecError(problems)
+    return ResolvedDesign(design, tech, memory_option(design.memory), voltage, tuple(plans))
