@@ -83,20 +83,20 @@ class LayerTable:
     def weight_bytes(self, precision_code) -> np.ndarray:
         """Bytes of all stored parameters at a precision code (array or scalar)."""
         code = np.asarray(precision_code)
-        per_layer = self.weights[None, :] * _layer_bytes(code.reshape(-1, 1), self.sensitive[None, :])
+        per_layer = self.weights[None, :] * layer_bytes(code.reshape(-1, 1), self.sensitive[None, :])
         total = np.sum(per_layer * self.count[None, :], axis=1)
         total = total + self.extra_param_elements * _BYTES[np.minimum(code.reshape(-1), 3)]
         return total.reshape(code.shape)
 
 
-def _layer_bytes(code, sensitive):
+def layer_bytes(code, sensitive):
     """Operand bytes of each layer: int8+fp16 runs sensitive layers in fp16."""
     mixed = code == 4
     base = _BYTES[np.where(mixed, 0, np.minimum(code, 3))]
     return np.where(mixed & sensitive, _BYTES[1], base)
 
 
-def _layer_mac_pj(code, sensitive):
+def layer_mac_pj(code, sensitive):
     mixed = code == 4
     base = _MAC_PJ[np.where(mixed, 0, np.minimum(code, 3))]
     return np.where(mixed & sensitive, _MAC_PJ[1], base)
@@ -133,7 +133,7 @@ def batch_figures(table: LayerTable, tech: Technology, *, rows, cols, cores, dat
     cycles = array_cycles + vector_cycles
     compute_s = cycles / freq_hz
 
-    operand_bytes = _layer_bytes(code, table.sensitive)
+    operand_bytes = layer_bytes(code, table.sensitive)
     sram_bytes = col(sram_mib) * MIB * share
     half = sram_bytes / 2
     weight_bytes = table.weights * operand_bytes
@@ -153,7 +153,7 @@ def batch_figures(table: LayerTable, tech: Technology, *, rows, cols, cores, dat
 
     vscale = dynamic_energy_scale(tech, col(voltage_v))
     macs = m_total * table.k * table.n * g_total
-    mac_j = macs * _layer_mac_pj(code, table.sensitive) * tech.mac_energy_scale * tech.pe_energy_overhead
+    mac_j = macs * layer_mac_pj(code, table.sensitive) * tech.mac_energy_scale * tech.pe_energy_overhead
     operand_words, acc_words = buffer_words(m_total, table.k, table.n, rows, cols, dataflow)
     buffer_bits = (operand_words * operand_bytes + acc_words * ACCUMULATOR_BYTES) * g_total * 8
     buffer_bits = buffer_bits + (table.vector_ops > 0) * (act_in + act_out) * 8

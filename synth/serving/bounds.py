@@ -30,7 +30,8 @@ def capacity_qps(service_s: np.ndarray, replicas: int, batch: int) -> float:
     back (at equality it behaves like a driftless random walk, whose waiting times have no
     stationary distribution).
     """
-    table = _checked(service_s, replicas=replicas, batch=batch)
+    table, problems = _design(service_s, replicas, batch)
+    _raise_if(problems)
     return float(replicas * batch / table[batch - 1])
 
 
@@ -40,8 +41,8 @@ def min_replicas_for_load(service_s: np.ndarray, batch: int, qps: float) -> int:
     NECESSARY: a stable design with maximum batch `batch` has at least this many replicas
     (`capacity_qps` with fewer replicas is <= qps).
     """
-    table = _checked(service_s, replicas=1, batch=batch)
-    _check_positive(qps=qps)
+    table, problems = _design(service_s, 1, batch)
+    _raise_if(problems + _positive_problems(qps=qps))
     return math.floor(qps * table[batch - 1] / batch) + 1
 
 
@@ -68,10 +69,11 @@ def latency_lower_bound(
     values; so the test passes at the largest table value <= L, and the smallest table value
     that passes the test is <= L.
     """
-    table = _checked(service_s, replicas=replicas, batch=batch)
-    _check_percentile(percentile)
+    table, problems = _design(service_s, replicas, batch)
+    problems += _percentile_problems(percentile)
     if not (isinstance(qps, numbers.Real) and math.isfinite(qps) and qps >= 0):
-        raise ValueError(f"qps: must be finite and >= 0, got {qps!r}")
+        problems.append(f"qps: must be finite and >= 0, got {qps!r}")
+    _raise_if(problems)
     if qps == 0:
         return float(table[0])
     if qps >= replicas * batch / table[batch - 1]:
@@ -108,9 +110,9 @@ def server_feasible_necessary(
     Condition 3 is what makes a tight bound with a high load fail even when it is above
     service_s[0]: the bound forces small batches, and small batches cost replica time.
     """
-    table = _checked(service_s, replicas=replicas, batch=batch)
-    _check_positive(qps=qps, latency_bound_s=latency_bound_s)
-    _check_percentile(percentile)
+    table, problems = _design(service_s, replicas, batch)
+    problems += _positive_problems(qps=qps, latency_bound_s=latency_bound_s)
+    _raise_if(problems + _percentile_problems(percentile))
     return (
         qps < replicas * batch / table[batch - 1]
         and table[0] <= latency_bound_s
@@ -132,30 +134,34 @@ def _utilization_admits(
     return qps * (share * fast + (1.0 - share) * cheapest) <= replicas
 
 
-def _checked(service_s: np.ndarray, *, replicas: int, batch: int) -> np.ndarray:
+def _design(service_s: np.ndarray, replicas: int, batch: int) -> tuple[np.ndarray, list[str]]:
+    """The table as floats, and everything wrong with it, `replicas` and `batch`."""
     table = np.asarray(service_s, dtype=float)
     problems = service_table_problems(table)
     problems += integer_problems("replicas", replicas)
     problems += integer_problems("batch", batch)
     if isinstance(batch, numbers.Integral) and table.ndim == 1 and batch > table.size:
         problems.append(
-            f"`batch <= len(service_s)` must hold, but got (batch={batch}, len(service_s)={table.size})"
+            "`batch <= len(service_s)` must hold, but got "
+            f"(batch={batch}, len(service_s)={table.size})"
         )
-    if problems:
-        raise ValueError("; ".join(problems))
-    return table
+    return table, problems
 
 
-def _check_positive(**values: float) -> None:
-    problems = [
+def _positive_problems(**values: float) -> list[str]:
+    return [
         f"{name}: must be finite and > 0, got {value!r}"
         for name, value in values.items()
         if not (isinstance(value, numbers.Real) and math.isfinite(value) and value > 0)
     ]
+
+
+def _percentile_problems(percentile: float) -> list[str]:
+    if isinstance(percentile, numbers.Real) and 0.0 < percentile < 100.0:
+        return []
+    return [f"percentile: must be in (0, 100), got {percentile!r}"]
+
+
+def _raise_if(problems: list[str]) -> None:
     if problems:
         raise ValueError("; ".join(problems))
-
-
-def _check_percentile(percentile: float) -> None:
-    if not 0.0 < percentile < 100.0:
-        raise ValueError(f"percentile: must be in (0, 100), got {percentile!r}")

@@ -99,7 +99,7 @@ def offline_throughput(service_s: np.ndarray, replicas: int = 1) -> float:
 
 
 def as_service_table(service_s: np.ndarray) -> np.ndarray:
-    """Return `service_s` as a float array after checking it; raise ValueError naming every problem."""
+    """`service_s` as a float array, checked; a ValueError names every problem."""
     table = np.asarray(service_s, dtype=float)
     problems = service_table_problems(table)
     if problems:
@@ -115,7 +115,8 @@ def service_table_problems(table: np.ndarray) -> list[str]:
     bad = np.flatnonzero(~(np.isfinite(table) & (table > 0)))
     if bad.size:
         problems.append(
-            f"service_s: every entry must be finite and > 0, got service_s[{bad[0]}]={table[bad[0]]}"
+            "service_s: every entry must be finite and > 0, "
+            f"got service_s[{bad[0]}]={table[bad[0]]}"
         )
     drops = np.flatnonzero(np.diff(table) < 0)
     if drops.size:

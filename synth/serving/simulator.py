@@ -58,7 +58,16 @@ class SimulationStatus(enum.Enum):
     FIXED_LENGTH = "fixed_length"  # n_queries was given; the CI is whatever it came out
     MAX_QUERIES = "max_queries"  # adaptive: max_queries reached, the CI is still wider
     UNSTABLE_LOAD = "unstable_load"  # arrival rate >= capacity: nothing simulated
-    DRIFT = "drift"  # latencies still rising at the end of the longest run
+    DRIFT = "drift"  # latencies still rising at the end of the (longest) run
+
+
+class SlaStatus(enum.Enum):
+    """The answer of `decide_sla`; only MET means the SLA is met."""
+
+    MET = "met"  # the whole CI is within the bound
+    NOT_MET = "not_met"  # the whole CI is above the bound
+    UNDECIDED = "undecided"  # the CI still straddles the bound at max_queries: counted as not met
+    UNSTABLE = "unstable"  # load at or above capacity, or drift: no finite latency
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -69,7 +78,7 @@ class ServingTrace:
     max_batch: int
     arrival_s: np.ndarray  # per query, sorted
     completion_s: np.ndarray  # per query
-    batch_start_s: np.ndarray  # per batch, in queue order
+    batch_start_s: np.ndarray  # per batch, in queue order (non-decreasing)
     batch_size: np.ndarray  # per batch; batch i holds the next batch_size[i] queries
     busy_s: float  # replica time spent running batches
 
@@ -91,7 +100,7 @@ class ServingResult:
     percentile_s: float
     ci_low_s: float  # 95% confidence interval on percentile_s
     ci_high_s: float
-    achieved_throughput_qps: float
+    achieved_throughput_qps: float  # measured queries / (their last completion - first arrival)
     utilization: float  # busy fraction of the replicas over the whole run
     mean_batch_size: float
     n_queries: int  # simulated, warm-up included
@@ -109,6 +118,20 @@ class ServingResult:
         if not self.stable:
             return math.inf
         return (self.ci_high_s - self.ci_low_s) / (2.0 * self.percentile_s)
+
+
+@dataclasses.dataclass(frozen=True)
+class SlaDecision:
+    """Whether the percentile latency meets a bound, and the run that decided it."""
+
+    status: SlaStatus
+    latency_bound_s: float
+    result: ServingResult
+
+    @property
+    def meets_sla(self) -> bool:
+        """True only for MET; UNDECIDED counts as not met, conservatively."""
+        return self.status is SlaStatus.MET
 
 
 def poisson_arrivals(arrival_rate_qps: float, n_queries: int, seed: int) -> np.ndarray:
@@ -134,6 +157,136 @@ def simulate_trace(
     if max_batch == 1:
         return _single_query_batches(arrivals, float(table[0]), replicas)
     return _dynamic_batches(arrivals, table[:max_batch], replicas, max_batch, timeout_s)
+
+
+def simulate_server(
+    service_s: np.ndarray,
+    *,
+    arrival_rate_qps: float,
+    replicas: int,
+    max_batch: int,
+    timeout_s: float,
+    seed: int,
+    n_queries: int | None = None,
+    percentile: float = 99.0,
+    target_rel_halfwidth: float = 0.02,
+    max_queries: int = 2_000_000,
+    initial_queries: int = 50_000,
+) -> ServingResult:
+    """Simulate the server scenario; the same inputs and seed give bit-identical results.
+
+    With `n_queries` the run has exactly that length (status FIXED_LENGTH). Without it the run
+    starts at `initial_queries` and doubles, up to `max_queries`, until the 95% CI on the
+    `percentile`-th latency is within `target_rel_halfwidth` of the estimate (CONVERGED) or
+    the length runs out (MAX_QUERIES). Each longer run is a fresh run with the same seed.
+
+    An arrival rate >= capacity (replicas * max_batch / service_s[max_batch - 1]) has no steady
+    state: status UNSTABLE_LOAD and every latency +inf, without simulating. Latencies that are
+    still rising at the end of the run (the longest one, when adaptive) give status DRIFT and
+    +inf as well.
+    """
+    server = _Server.checked(
+        service_s, arrival_rate_qps, replicas, max_batch, timeout_s, seed, percentile,
+        lengths={
+            "n_queries": n_queries,
+            "max_queries": max_queries,
+            "initial_queries": initial_queries,
+        },
+        positive={"target_rel_halfwidth": target_rel_halfwidth},
+    )
+    if n_queries is not None:
+        return server.run(n_queries)
+    for length in _doubling(initial_queries, max_queries):
+        result = server.run(length)
+        if result.status is SimulationStatus.UNSTABLE_LOAD:
+            return result
+        if result.ci_rel_halfwidth <= target_rel_halfwidth:
+            return dataclasses.replace(result, status=SimulationStatus.CONVERGED)
+    if not result.stable:
+        return result
+    return dataclasses.replace(result, status=SimulationStatus.MAX_QUERIES)
+
+
+def decide_sla(
+    service_s: np.ndarray,
+    *,
+    arrival_rate_qps: float,
+    replicas: int,
+    max_batch: int,
+    timeout_s: float,
+    latency_bound_s: float,
+    seed: int,
+    percentile: float = 99.0,
+    max_queries: int = 2_000_000,
+    initial_queries: int = 50_000,
+) -> SlaDecision:
+    """Decide `percentile` latency <= latency_bound_s, doubling the run while the CI straddles it.
+
+    Runs as `simulate_server` does, but stops as soon as the 95% CI lies wholly on one side of
+    the bound. A CI still straddling it at `max_queries` is UNDECIDED, which counts as not met.
+    """
+    server = _Server.checked(
+        service_s, arrival_rate_qps, replicas, max_batch, timeout_s, seed, percentile,
+        lengths={"max_queries": max_queries, "initial_queries": initial_queries},
+        positive={"latency_bound_s": latency_bound_s},
+    )
+    for length in _doubling(initial_queries, max_queries):
+        result = server.run(length)
+        if result.status is SimulationStatus.UNSTABLE_LOAD:
+            return SlaDecision(SlaStatus.UNSTABLE, latency_bound_s, result)
+        if result.stable and result.ci_high_s <= latency_bound_s:
+            return SlaDecision(SlaStatus.MET, latency_bound_s, result)
+        if result.stable and result.ci_low_s > latency_bound_s:
+            return SlaDecision(SlaStatus.NOT_MET, latency_bound_s, result)
+    status = SlaStatus.UNDECIDED if result.stable else SlaStatus.UNSTABLE
+    return SlaDecision(status, latency_bound_s, result)
+
+
+def summarize_trace(
+    trace: ServingTrace, *, percentile: float = 99.0, seed: int | None = None
+) -> ServingResult:
+    """Statistics of a trace (see the module docstring); status FIXED_LENGTH or DRIFT (+inf)."""
+    n = trace.arrival_s.size
+    if n < max(MIN_QUERIES, 10 * trace.max_batch):
+        raise ValueError(
+            f"trace: must hold >= {MIN_QUERIES} queries and >= 10 * max_batch, got "
+            f"(queries={n}, max_batch={trace.max_batch})"
+        )
+    first = int(n * WARMUP_FRACTION)
+    last = n - trace.max_batch  # one past the last measured query
+    latency = trace.latency_s[first:last]
+    count = latency.size
+    levels = (50.0, 90.0, 99.0, 99.9, percentile)
+    ordered = np.partition(latency, sorted({_rank(level, count) for level in levels}))
+    p50, p90, p99, p999, estimate = (float(ordered[_rank(level, count)]) for level in levels)
+    ci_low, ci_high = _order_statistic_ci(latency, estimate, percentile / 100.0)
+    latencies = [p50, p90, p99, p999, float(latency.mean()), estimate, ci_low, ci_high]
+    status = SimulationStatus.FIXED_LENGTH
+    if _is_drifting(latency):
+        status, latencies = SimulationStatus.DRIFT, [math.inf] * len(latencies)
+    p50, p90, p99, p999, mean, estimate, ci_low, ci_high = latencies
+    last_completion = float(trace.completion_s[first:last].max())
+    return ServingResult(
+        p50_s=p50,
+        p90_s=p90,
+        p99_s=p99,
+        p999_s=p999,
+        mean_s=mean,
+        percentile=percentile,
+        percentile_s=estimate,
+        ci_low_s=ci_low,
+        ci_high_s=ci_high,
+        achieved_throughput_qps=count / (last_completion - float(trace.arrival_s[first])),
+        utilization=trace.busy_s / (trace.replicas * float(trace.completion_s.max())),
+        mean_batch_size=n / trace.batch_size.size,
+        n_queries=n,
+        n_measured=count,
+        seed=seed,
+        status=status,
+    )
+
+
+# ------------------------------------------------------------------------- the two simulators
 
 
 def _single_query_batches(arrivals: np.ndarray, service: float, replicas: int) -> ServingTrace:
@@ -199,170 +352,7 @@ def _dynamic_batches(
     )
 
 
-def simulate_server(
-    service_s: np.ndarray,
-    *,
-    arrival_rate_qps: float,
-    replicas: int,
-    max_batch: int,
-    timeout_s: float,
-    seed: int,
-    n_queries: int | None = None,
-    percentile: float = 99.0,
-    target_rel_halfwidth: float = 0.02,
-    max_queries: int = 2_000_000,
-    initial_queries: int = 50_000,
-) -> ServingResult:
-    """Simulate the server scenario; the same inputs and seed give bit-identical results.
-
-    With `n_queries` the run has exactly that length (status FIXED_LENGTH). Without it the run
-    starts at `initial_queries` and doubles, up to `max_queries`, until the 95% CI on the
-    `percentile`-th latency is within `target_rel_halfwidth` of the estimate (CONVERGED) or
-    the length runs out (MAX_QUERIES). Each longer run is a fresh run with the same seed.
-
-    An arrival rate >= capacity (replicas * max_batch / service_s[max_batch - 1]) has no steady
-    state: status UNSTABLE_LOAD and every latency +inf, without simulating. Latencies that are
-    still rising at the end of the longest run (a load so close to capacity that the run never
-    leaves the transient) give status DRIFT and +inf as well.
-    """
-    table = np.asarray(service_s, dtype=float)
-    problems = _design_problems(table, replicas, max_batch, timeout_s)
-    problems += _run_problems(arrival_rate_qps, seed, n_queries, percentile, max_queries, initial_queries, max_batch)
-    if not (isinstance(target_rel_halfwidth, numbers.Real) and target_rel_halfwidth > 0):
-        problems.append(f"target_rel_halfwidth: must be > 0, got {target_rel_halfwidth!r}")
-    _raise_if(problems)
-    if n_queries is not None:
-        return _run(table, arrival_rate_qps, replicas, max_batch, timeout_s, seed, n_queries, percentile)
-    length = min(initial_queries, max_queries)
-    while True:
-        result = _run(table, arrival_rate_qps, replicas, max_batch, timeout_s, seed, length, percentile)
-        if result.status is SimulationStatus.UNSTABLE_LOAD:
-            return result
-        if result.stable and result.ci_rel_halfwidth <= target_rel_halfwidth:
-            return _with_status(result, SimulationStatus.CONVERGED)
-        if length >= max_queries:
-            return result if not result.stable else _with_status(result, SimulationStatus.MAX_QUERIES)
-        length = min(2 * length, max_queries)
-
-
-class SlaStatus(enum.Enum):
-    """The answer of `decide_sla`; only MET means the SLA is met."""
-
-    MET = "met"  # the whole CI is within the bound
-    NOT_MET = "not_met"  # the whole CI is above the bound
-    UNDECIDED = "undecided"  # the CI still straddles the bound at max_queries: counted as not met
-    UNSTABLE = "unstable"  # load at or above capacity, or drift: no finite latency
-
-
-@dataclasses.dataclass(frozen=True)
-class SlaDecision:
-    """Whether the percentile latency meets a bound, and the run that decided it."""
-
-    status: SlaStatus
-    latency_bound_s: float
-    result: ServingResult
-
-    @property
-    def meets_sla(self) -> bool:
-        """True only for MET; UNDECIDED counts as not met, conservatively."""
-        return self.status is SlaStatus.MET
-
-
-def decide_sla(
-    service_s: np.ndarray,
-    *,
-    arrival_rate_qps: float,
-    replicas: int,
-    max_batch: int,
-    timeout_s: float,
-    latency_bound_s: float,
-    seed: int,
-    percentile: float = 99.0,
-    max_queries: int = 2_000_000,
-    initial_queries: int = 50_000,
-) -> SlaDecision:
-    """Decide `percentile` latency <= latency_bound_s, doubling the run while the CI straddles it."""
-    table = np.asarray(service_s, dtype=float)
-    problems = _design_problems(table, replicas, max_batch, timeout_s)
-    problems += _run_problems(arrival_rate_qps, seed, None, percentile, max_queries, initial_queries, max_batch)
-    if not (isinstance(latency_bound_s, numbers.Real) and latency_bound_s > 0):
-        problems.append(f"latency_bound_s: must be > 0, got {latency_bound_s!r}")
-    _raise_if(problems)
-    length = min(initial_queries, max_queries)
-    while True:
-        result = _run(table, arrival_rate_qps, replicas, max_batch, timeout_s, seed, length, percentile)
-        if result.status is SimulationStatus.UNSTABLE_LOAD:
-            return SlaDecision(SlaStatus.UNSTABLE, latency_bound_s, result)
-        if result.stable and result.ci_high_s <= latency_bound_s:
-            return SlaDecision(SlaStatus.MET, latency_bound_s, result)
-        if result.stable and result.ci_low_s > latency_bound_s:
-            return SlaDecision(SlaStatus.NOT_MET, latency_bound_s, result)
-        if length >= max_queries:
-            status = SlaStatus.UNDECIDED if result.stable else SlaStatus.UNSTABLE
-            return SlaDecision(status, latency_bound_s, result)
-        length = min(2 * length, max_queries)
-
-
-def _run(
-    table: np.ndarray,
-    arrival_rate_qps: float,
-    replicas: int,
-    max_batch: int,
-    timeout_s: float,
-    seed: int,
-    n_queries: int,
-    percentile: float,
-) -> ServingResult:
-    capacity = capacity_qps(table, replicas, max_batch)
-    if arrival_rate_qps >= capacity:
-        return _saturated(capacity, max_batch, percentile, seed)
-    arrivals = poisson_arrivals(arrival_rate_qps, n_queries, seed)
-    trace = simulate_trace(arrivals, table, replicas=replicas, max_batch=max_batch, timeout_s=timeout_s)
-    return summarize_trace(trace, percentile=percentile, seed=seed)
-
-
-def summarize_trace(
-    trace: ServingTrace, *, percentile: float = 99.0, seed: int | None = None
-) -> ServingResult:
-    """Statistics of a trace (module docstring); status FIXED_LENGTH, or DRIFT with +inf latencies."""
-    n = trace.arrival_s.size
-    first = int(n * WARMUP_FRACTION)
-    last = n - trace.max_batch  # one past the last measured query
-    if n < max(MIN_QUERIES, 10 * trace.max_batch):
-        raise ValueError(
-            f"trace: must hold >= {MIN_QUERIES} queries and >= 10 * max_batch, got "
-            f"(queries={n}, max_batch={trace.max_batch})"
-        )
-    latency = trace.latency_s[first:last]
-    count = latency.size
-    levels = (50.0, 90.0, 99.0, 99.9, percentile)
-    ordered = np.partition(latency, sorted({_rank(level, count) for level in levels}))
-    p50, p90, p99, p999, estimate = (float(ordered[_rank(level, count)]) for level in levels)
-    ci_low, ci_high = _order_statistic_ci(latency, estimate, percentile / 100.0)
-    completion = trace.completion_s[first:last]
-    latencies = [p50, p90, p99, p999, float(latency.mean()), estimate, ci_low, ci_high]
-    status = SimulationStatus.FIXED_LENGTH
-    if _is_drifting(latency):
-        status, latencies = SimulationStatus.DRIFT, [math.inf] * len(latencies)
-    p50, p90, p99, p999, mean, estimate, ci_low, ci_high = latencies
-    return ServingResult(
-        p50_s=p50,
-        p90_s=p90,
-        p99_s=p99,
-        p999_s=p999,
-        mean_s=mean,
-        percentile=percentile,
-        percentile_s=estimate,
-        ci_low_s=ci_low,
-        ci_high_s=ci_high,
-        achieved_throughput_qps=count / float(completion.max() - trace.arrival_s[first]),
-        utilization=trace.busy_s / (trace.replicas * float(trace.completion_s.max())),
-        mean_batch_size=n / trace.batch_size.size,
-        n_queries=n,
-        n_measured=count,
-        seed=seed,
-        status=status,
-    )
+# --------------------------------------------------------------------------------- statistics
 
 
 def _rank(level: float, count: int) -> int:
@@ -374,14 +364,14 @@ def _order_statistic_ci(latency: np.ndarray, estimate: float, share: float) -> t
     """95% CI on the share-quantile from order statistics; see the module docstring."""
     count = latency.size
     per_batch = count // CI_BATCHES
-    below = (latency[count - per_batch * CI_BATCHES :].reshape(CI_BATCHES, per_batch) <= estimate)
-    batch_variance = below.mean(axis=1).var(ddof=1) / CI_BATCHES
+    batches = latency[count - per_batch * CI_BATCHES :].reshape(CI_BATCHES, per_batch)
+    batch_variance = (batches <= estimate).mean(axis=1).var(ddof=1) / CI_BATCHES
     binomial_variance = share * (1.0 - share) / count
     halfwidth = T_QUANTILE_95 * math.sqrt(max(batch_variance, binomial_variance))
     low_rank = math.floor(count * (share - halfwidth))  # 1-based ranks
     high_rank = math.ceil(count * (share + halfwidth))
-    bounds = [index for index in (low_rank - 1, high_rank - 1) if 0 <= index < count]
-    ordered = np.partition(latency, bounds) if bounds else latency
+    kept = [rank - 1 for rank in (low_rank, high_rank) if 1 <= rank <= count]
+    ordered = np.partition(latency, kept) if kept else latency
     low = float(ordered[low_rank - 1]) if low_rank >= 1 else 0.0
     high = float(ordered[high_rank - 1]) if high_rank <= count else math.inf
     return low, high
@@ -391,7 +381,10 @@ def _is_drifting(latency: np.ndarray) -> bool:
     """Latency still rising: quarter means increase and the last is clearly above the first.
 
     Clearly: by more than DRIFT_SIGMAS standard errors (batch means, 10 per quarter) and by
-    more than DRIFT_MIN_RISE of the first quarter's mean. Tuned not to fire on stable loads.
+    more than DRIFT_MIN_RISE of the first quarter's mean. Tuned not to fire on stable loads
+    (no false alarm in 40 seeds x 50,000 and 400,000 queries at loads 0.5 to 0.97); it sees
+    a queue that grows, not every run still in its initial transient: those show up as a
+    wide CI instead.
     """
     means, variances = [], []
     for quarter in np.array_split(latency, 4):
@@ -405,33 +398,99 @@ def _is_drifting(latency: np.ndarray) -> bool:
     return bool(rising and significant and rise > DRIFT_MIN_RISE * means[0])
 
 
-def _saturated(capacity: float, max_batch: int, percentile: float, seed: int) -> ServingResult:
-    """The result of a load at or above capacity: replicas always busy with full batches."""
-    return ServingResult(
-        p50_s=math.inf,
-        p90_s=math.inf,
-        p99_s=math.inf,
-        p999_s=math.inf,
-        mean_s=math.inf,
-        percentile=percentile,
-        percentile_s=math.inf,
-        ci_low_s=math.inf,
-        ci_high_s=math.inf,
-        achieved_throughput_qps=capacity,
-        utilization=1.0,
-        mean_batch_size=float(max_batch),
-        n_queries=0,
-        n_measured=0,
-        seed=seed,
-        status=SimulationStatus.UNSTABLE_LOAD,
-    )
+# ------------------------------------------------------------------------ runs and validation
 
 
-def _with_status(result: ServingResult, status: SimulationStatus) -> ServingResult:
-    return dataclasses.replace(result, status=status)
+@dataclasses.dataclass(frozen=True)
+class _Server:
+    """A validated server-scenario setup that runs for a given number of queries."""
+
+    table: np.ndarray
+    arrival_rate_qps: float
+    replicas: int
+    max_batch: int
+    timeout_s: float
+    seed: int
+    percentile: float
+
+    @classmethod
+    def checked(
+        cls,
+        service_s: np.ndarray,
+        arrival_rate_qps: float,
+        replicas: int,
+        max_batch: int,
+        timeout_s: float,
+        seed: int,
+        percentile: float,
+        *,
+        lengths: dict[str, int | None],
+        positive: dict[str, float],
+    ) -> _Server:
+        """Validate everything at once; every run length must hold >= MIN_QUERIES and 10 batches."""
+        table = np.asarray(service_s, dtype=float)
+        problems = _design_problems(table, replicas, max_batch, timeout_s)
+        problems += integer_problems("seed", seed, minimum=0)
+        if not (isinstance(percentile, numbers.Real) and 0 < percentile < 100):
+            problems.append(f"percentile: must be in (0, 100), got {percentile!r}")
+        shortest = MIN_QUERIES
+        if isinstance(max_batch, numbers.Integral):
+            shortest = max(MIN_QUERIES, 10 * max_batch)
+        for name, length in lengths.items():
+            if length is not None:
+                problems += integer_problems(name, length, minimum=shortest)
+        for name, value in {"arrival_rate_qps": arrival_rate_qps, **positive}.items():
+            if not (isinstance(value, numbers.Real) and math.isfinite(value) and value > 0):
+                problems.append(f"{name}: must be finite and > 0, got {value!r}")
+        _raise_if(problems)
+        return cls(table, arrival_rate_qps, replicas, max_batch, timeout_s, seed, percentile)
+
+    def run(self, n_queries: int) -> ServingResult:
+        capacity = capacity_qps(self.table, self.replicas, self.max_batch)
+        if self.arrival_rate_qps >= capacity:
+            return self._saturated(capacity)
+        trace = simulate_trace(
+            poisson_arrivals(self.arrival_rate_qps, n_queries, self.seed),
+            self.table,
+            replicas=self.replicas,
+            max_batch=self.max_batch,
+            timeout_s=self.timeout_s,
+        )
+        return summarize_trace(trace, percentile=self.percentile, seed=self.seed)
+
+    def _saturated(self, capacity: float) -> ServingResult:
+        """A load at or above capacity: replicas always busy with full batches, no steady state."""
+        return ServingResult(
+            p50_s=math.inf,
+            p90_s=math.inf,
+            p99_s=math.inf,
+            p999_s=math.inf,
+            mean_s=math.inf,
+            percentile=self.percentile,
+            percentile_s=math.inf,
+            ci_low_s=math.inf,
+            ci_high_s=math.inf,
+            achieved_throughput_qps=capacity,
+            utilization=1.0,
+            mean_batch_size=float(self.max_batch),
+            n_queries=0,
+            n_measured=0,
+            seed=self.seed,
+            status=SimulationStatus.UNSTABLE_LOAD,
+        )
 
 
-def _design_problems(table: np.ndarray, replicas: int, max_batch: int, timeout_s: float) -> list[str]:
+def _doubling(initial: int, maximum: int) -> list[int]:
+    """Run lengths initial, 2*initial, ... capped at maximum, which is always the last."""
+    lengths = [min(initial, maximum)]
+    while lengths[-1] < maximum:
+        lengths.append(min(2 * lengths[-1], maximum))
+    return lengths
+
+
+def _design_problems(
+    table: np.ndarray, replicas: int, max_batch: int, timeout_s: float
+) -> list[str]:
     problems = service_table_problems(table)
     problems += integer_problems("replicas", replicas)
     problems += integer_problems("max_batch", max_batch)
@@ -442,31 +501,6 @@ def _design_problems(table: np.ndarray, replicas: int, max_batch: int, timeout_s
         )
     if not (isinstance(timeout_s, numbers.Real) and math.isfinite(timeout_s) and timeout_s >= 0):
         problems.append(f"timeout_s: must be finite and >= 0, got {timeout_s!r}")
-    return problems
-
-
-def _run_problems(
-    arrival_rate_qps: float,
-    seed: int,
-    n_queries: int | None,
-    percentile: float,
-    max_queries: int,
-    initial_queries: int,
-    max_batch: int,
-) -> list[str]:
-    """Every run length must be >= MIN_QUERIES and hold >= 10 full batches."""
-    shortest = max(MIN_QUERIES, 10 * max_batch) if isinstance(max_batch, numbers.Integral) else MIN_QUERIES
-    problems = []
-    rate_ok = isinstance(arrival_rate_qps, numbers.Real) and math.isfinite(arrival_rate_qps)
-    if not (rate_ok and arrival_rate_qps > 0):
-        problems.append(f"arrival_rate_qps: must be finite and > 0, got {arrival_rate_qps!r}")
-    problems += integer_problems("seed", seed, minimum=0)
-    if n_queries is not None:
-        problems += integer_problems("n_queries", n_queries, minimum=shortest)
-    problems += integer_problems("max_queries", max_queries, minimum=shortest)
-    problems += integer_problems("initial_queries", initial_queries, minimum=shortest)
-    if not (isinstance(percentile, numbers.Real) and 0 < percentile < 100):
-        problems.append(f"percentile: must be in (0, 100), got {percentile!r}")
     return problems
 
 

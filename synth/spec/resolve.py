@@ -90,7 +90,7 @@ def resolve_design(req: Requirements, design: Design, source: str) -> ResolvedDe
         if not low - 1e-9 <= voltage <= high + 1e-9:
             problems.append(Problem(source, "voltage_v", f"must be within [{low}, {high}] V at "
                                     f"{req.node_nm} nm, got {voltage}"))
-        elif clock_at_voltage(tech, voltage) + 1e-9 < design.clock_ghz:
+        elif clock_at_voltage(tech, voltage) < design.clock_ghz * (1 - 1e-6):
             reach = clock_at_voltage(tech, voltage)
             problems.append(Problem(source, "voltage_v", f"{voltage} V reaches at most {reach:.3f} GHz "
                                     f"at {req.node_nm} nm; clock_ghz {design.clock_ghz} needs "

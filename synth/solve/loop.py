@@ -1,0 +1,125 @@
+"""The honesty loop (DESIGN.md): MILP pick -> exact check -> cut -> re-solve, until proven.
+
+The MILP is a relaxation: its objective never exceeds the exact objective of a design and it
+never excludes an exact-feasible design, except the ones the loop has already evaluated (whose
+exact values it keeps). So the MILP's optimum is a lower bound on every design not yet
+evaluated, and the loop can stop as soon as the best exact-feasible design is within the gap
+of that bound: that pair is the certificate.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+from pyomo.contrib.solver.common.results import TerminationCondition
+
+from synth.results import Evaluation
+from synth.spec.requirements import Objective
+from synth.solve.check import evaluate_choice
+from synth.solve.milp import LOG_OBJECTIVES, Choice, DesignMilp
+from synth.solve.options import SpaceOptions
+
+HARDWARE_OBJECTIVES = (Objective.min_power, Objective.min_area, Objective.min_unit_cost)
+_FOUND = (TerminationCondition.convergenceCriteriaSatisfied,)
+_INFEASIBLE = (TerminationCondition.provenInfeasible, TerminationCondition.infeasibleOrUnbounded)
+
+
+def score(objective: Objective, value: float) -> float:
+    """Smaller is better, for every objective."""
+    return -value if objective is Objective.max_throughput else value
+
+
+def milp_score(opts: SpaceOptions, objective: Objective, milp_value: float) -> float:
+    """The MILP objective (a bound) in exact units, as a score."""
+    if objective is Objective.min_latency:
+        return math.exp(milp_value) * 1e3
+    if objective is Objective.max_throughput:
+        return -math.exp(milp_value) * sum(w.workload.qps or 1.0 for w in opts.workloads)
+    return milp_value
+
+
+@dataclass
+class SearchState:
+    """Book-keeping of one search (mutable while it runs; the Result it yields is frozen)."""
+
+    feasible: list[tuple[float, Choice, Evaluation]] = field(default_factory=list)
+    iterations: int = 0
+    cuts: int = 0
+    checks: int = 0
+    solve_s: float = 0.0
+    check_s: float = 0.0
+    bound: float | None = None  # score: nothing unevaluated scores better
+    proven: bool = False
+    infeasible: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def best(self):
+        return min(self.feasible, key=lambda item: item[0]) if self.feasible else None
+
+
+def run_loop(opts: SpaceOptions, milp: DesignMilp, *, seed: int, deadline: float, gap: float = 1e-6,
+             max_iterations: int = 100_000) -> SearchState:
+    """Solve, check, cut, until the best exact design meets the bound within `gap`."""
+    objective = milp.objective
+    state = SearchState()
+    while state.iterations < max_iterations:
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0:
+            state.notes.append("time limit reached before optimality was proven")
+            break
+        started = time.perf_counter()
+        res = milp.solve(time_limit=remaining)
+        state.solve_s += time.perf_counter() - started
+        state.iterations += 1
+        condition = res.termination_condition
+        if condition in _INFEASIBLE:
+            state.proven = True
+            state.infeasible = not state.feasible
+            best = state.best()
+            state.bound = best[0] if best else math.inf
+            break
+        if condition not in _FOUND:
+            state.notes.append(f"MILP stopped: {condition.name}")
+            if res.objective_bound is not None and math.isfinite(res.objective_bound):
+                bound = milp_score(opts, objective, res.objective_bound)
+                best = state.best()
+                state.bound = min(bound, best[0]) if best else bound
+            break
+        bound = milp_score(opts, objective, res.objective_bound if res.objective_bound is not None
+                           else res.incumbent_objective)
+        best = state.best()
+        if best is not None and bound >= best[0] - gap * max(abs(best[0]), 1e-12):
+            state.proven, state.bound = True, min(bound, best[0])
+            break
+        res.solution_loader.load_vars()
+        choice = milp.choice()
+        started = time.perf_counter()
+        verdict = evaluate_choice(opts, choice, seed)
+        state.check_s += time.perf_counter() - started
+        state.checks += 1
+        evaluation = verdict.evaluation
+        if evaluation.feasible:
+            value = score(objective, objective_of(evaluation, objective, opts))
+            state.feasible.append((value, choice, evaluation))
+            if objective in HARDWARE_OBJECTIVES:
+                milp.cut_objective(choice, objective_of(evaluation, objective, opts))
+            milp.cut_design(choice)
+        elif verdict.failing_workloads and not verdict.hardware_failure:
+            for i, monotone in zip(verdict.failing_workloads, verdict.monotone):
+                milp.cut_workload(choice, i, monotone=monotone)
+        else:
+            milp.cut_design(choice)
+        state.cuts += 1
+    return state
+
+
+def objective_of(evaluation: Evaluation, objective: Objective, opts: SpaceOptions) -> float:
+    """The exact value of `objective` for an evaluation (it may differ from the file's objective
+    when the loop runs for a diagnosis)."""
+    if objective.value == evaluation.objective_name:
+        return evaluation.objective_value
+    from synth.evaluation import objective_value
+
+    return objective_value(objective, evaluation.system, evaluation.workloads, opts.req)

@@ -1,0 +1,387 @@
+"""The design-space MILP (Pyomo, solved by HiGHS through pyomo.contrib.solver).
+
+Every discrete choice is a one-hot binary vector; products of choices are joint one-hot
+variables tied to their factors by marginal equalities (an exact linearization), and products
+of a one-hot with a bounded continuous variable use McCormick rows, which are exact when one
+factor is binary. Time is modelled in logarithms, where the product replicas x chips x batch /
+service time becomes a sum. Figures come from synth.solve.options; docs/formulation.md has
+the full model and why each part is a relaxation (optimistic, never pessimistic).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pyomo.environ as pyo
+
+from synth.cost.chip import (
+    PE_CODES, area_breakdown_mm2, chip_cost_breakdown_usd, peak_power_breakdown_w,
+)
+from synth.cost.constants import PE_SUPPORTS
+from synth.cost.dvfs import dynamic_energy_scale
+from synth.spec.requirements import Objective, ScenarioName
+from synth.solve.options import SpaceOptions
+
+LOG_OBJECTIVES = (Objective.min_latency, Objective.max_throughput)
+# Strict inequalities (stability) are kept as >= with this margin in log space; the exact check
+# decides the boundary, so the margin only has to be smaller than any real difference.
+STRICT = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A design the MILP picked: indices into the option tables."""
+
+    shape: int
+    dataflow: int
+    pe: int
+    clock: int
+    sram: int
+    memory: int
+    cores: int  # index into grid.cores
+    chips: int  # index into grid.chips
+    plans: tuple[tuple[int, int, int], ...]  # per workload (batch idx, precision idx, pair idx)
+
+    @property
+    def hardware(self) -> tuple[int, ...]:
+        return (self.shape, self.dataflow, self.pe, self.clock, self.sram, self.memory, self.cores, self.chips)
+
+
+def _die_cost_tangents(opts: SpaceOptions, low: float, high: float, count: int = 48):
+    """Tangent lines below die cost(area) on [low, high], shifted so they never exceed it.
+
+    Die cost is convex in area for realistic parameters; the shift (checked on a fine grid and
+    widened by the largest slope times the grid step) keeps the bound valid even if not."""
+    tech = opts.tech
+    cost = lambda a: chip_cost_breakdown_usd(tech, die_area_mm2=np.asarray(a, float), memory_cost_usd=0.0,  # noqa: E731
+                                             needs_interposer=False)["die"]
+    points = np.geomspace(max(low, 1e-3), max(high, low * 1.01 + 1e-3), count)
+    step = 1e-4 * points
+    slopes = (cost(points + step) - cost(points - step)) / (2 * step)
+    intercepts = cost(points) - slopes * points
+    fine = np.linspace(max(low, 1e-3), max(high, low + 1e-3), 20_000)
+    under = np.max(slopes[None, :] * fine[:, None] + intercepts[None, :], axis=1)
+    excess = max(0.0, float(np.max(under - cost(fine))))
+    spacing = fine[1] - fine[0]
+    margin = excess + float(np.max(np.abs(slopes))) * spacing
+    return [(float(s), float(i - margin)) for s, i in zip(slopes, intercepts)]
+
+
+class DesignMilp:
+    """The Pyomo model of a space, with a persistent HiGHS solver for cut-and-resolve."""
+
+    def __init__(self, opts: SpaceOptions, *, objective: Objective | None = None, seed: int = 0,
+                 elastic: bool = False):
+        self.opts = opts
+        self.objective = objective or opts.req.objective
+        self.seed = seed
+        self.elastic = elastic
+        self.model = pyo.ConcreteModel()
+        self._build()
+        self._solver = None
+
+    # ---- building ----------------------------------------------------------------------------
+    def _build(self) -> None:
+        o, m, g, tech = self.opts, self.model, self.opts.grid, self.opts.tech
+        S, D, P = range(len(g.array_shapes)), range(len(g.dataflows)), range(len(g.precisions))
+        F, SR, MEM = range(len(g.clock_ghz)), range(len(g.sram_mib)), range(len(g.memories))
+        NC, H = range(len(g.cores)), range(len(g.chips))
+        m.x = pyo.Var(S, within=pyo.Binary)
+        m.y = pyo.Var(D, within=pyo.Binary)
+        m.z = pyo.Var(P, within=pyo.Binary)
+        m.u = pyo.Var(F, within=pyo.Binary)
+        m.v = pyo.Var(SR, within=pyo.Binary)
+        m.t = pyo.Var(MEM, within=pyo.Binary)
+        m.n = pyo.Var(NC, within=pyo.Binary)
+        m.h = pyo.Var(H, within=pyo.Binary)
+        m.one_hot = pyo.ConstraintList()
+        for var in (m.x, m.y, m.z, m.u, m.v, m.t, m.n, m.h):
+            m.one_hot.add(sum(var[i] for i in var) == 1)
+
+        # Chip figures per joint (cores, shape, pe, sram): exact, from the cost core.
+        joint = list(itertools.product(NC, S, P, SR))
+        rows = np.array([g.array_shapes[s][0] for _, s, _, _ in joint])
+        cols = np.array([g.array_shapes[s][1] for _, s, _, _ in joint])
+        cores = np.array([g.cores[n] for n, _, _, _ in joint])
+        pe = np.array([PE_CODES[g.precisions[p]] for _, _, p, _ in joint])
+        sram = np.array([g.sram_mib[r] for _, _, _, r in joint], dtype=float)
+        area_parts = area_breakdown_mm2(tech, rows=rows, cols=cols, cores=cores, pe=pe, sram_mib=sram,
+                                        phy_area_mm2=np.zeros(len(joint)))
+        area_core = sum(area_parts.values())  # includes the overhead share of these parts
+        nominal = np.full(len(joint), tech.nominal_voltage_v)
+        power = peak_power_breakdown_w(tech, rows=rows, cols=cols, cores=cores, pe=pe, clock_ghz=np.ones(len(joint)),
+                                       voltage_v=nominal, sram_mib=sram, bandwidth_gbps=np.zeros(len(joint)),
+                                       dram_pj_per_bit=np.zeros(len(joint)), die_area_mm2=np.zeros(len(joint)))
+        watts_per_ghz = power["pe_array"] + power["sram"] + power["vector_unit"]
+        overhead = 1 / (1 - tech.overhead_area_fraction)
+        phy = np.array([mem.phy_area_mm2 for mem in g.memories]) * overhead
+        keep = [i for i in range(len(joint)) if area_core[i] + phy.min() <= tech.max_die_area_mm2]
+        if not keep:
+            keep = [int(np.argmin(area_core))]
+        self._joint = [joint[i] for i in keep]
+        K = range(len(self._joint))
+        m.a = pyo.Var(K, within=pyo.Binary)
+        m.one_hot.add(sum(m.a[k] for k in K) == 1)
+        m.link = pyo.ConstraintList()
+        for position, var, size in ((0, m.n, NC), (1, m.x, S), (2, m.z, P), (3, m.v, SR)):
+            for i in size:
+                m.link.add(sum(m.a[k] for k in K if self._joint[k][position] == i) == var[i])
+
+        area_k = area_core[keep]
+        w_k = watts_per_ghz[keep]
+        m.area = pyo.Var(bounds=(0, float(area_k.max() + phy.max())))
+        m.link.add(m.area == sum(float(area_k[k]) * m.a[k] for k in K) + sum(float(phy[i]) * m.t[i] for i in MEM))
+        m.link.add(m.area <= tech.max_die_area_mm2)
+        # Dynamic peak power = watts_per_ghz(joint) x f x (V(f)/V_nom)^2: McCormick on the clock one-hot.
+        f_scale = np.array(g.clock_ghz) * dynamic_energy_scale(tech, o.voltages)
+        e_max = float(w_k.max())
+        m.e = pyo.Var(bounds=(0, e_max))
+        m.link.add(m.e == sum(float(w_k[k]) * m.a[k] for k in K))
+        m.eu = pyo.Var(F, bounds=(0, e_max))
+        for f in F:
+            m.link.add(m.eu[f] <= e_max * m.u[f])
+            m.link.add(m.eu[f] >= m.e - e_max * (1 - m.u[f]))
+        m.link.add(sum(m.eu[f] for f in F) == m.e)
+        dram_w = [mem.bandwidth_gbps * 1e9 * 8 * mem.pj_per_bit * 1e-12 for mem in g.memories]
+        p_max = float(e_max * f_scale.max() + max(dram_w) + tech.leakage_w_per_mm2 * (area_k.max() + phy.max()))
+        m.power = pyo.Var(bounds=(0, p_max))
+        m.link.add(m.power == sum(float(f_scale[f]) * m.eu[f] for f in F)
+                   + sum(dram_w[i] * m.t[i] for i in MEM) + tech.leakage_w_per_mm2 * m.area)
+        # Unit cost per chip: die cost (tangent lower bound) + memory + package.
+        tangents = _die_cost_tangents(self.opts, float(area_k.min() + phy.min()), float(area_k.max() + phy.max()))
+        fixed = [mem.cost_usd + tech.package_cost_usd + (tech.interposer_cost_usd if mem.needs_interposer else 0)
+                 for mem in g.memories]
+        die_max = float(chip_cost_breakdown_usd(tech, die_area_mm2=np.array(area_k.max() + phy.max()),
+                                                memory_cost_usd=0.0, needs_interposer=False)["die"])
+        m.die_cost = pyo.Var(bounds=(0, die_max))
+        for slope, intercept in tangents:
+            m.link.add(m.die_cost >= slope * m.area + intercept)
+        c_max = die_max + max(fixed)
+        m.cost = pyo.Var(bounds=(0, c_max))
+        m.link.add(m.cost == m.die_cost + sum(fixed[i] * m.t[i] for i in MEM))
+        # System figures = chips x chip figures: McCormick on the chips one-hot.
+        for name, var, upper in (("sys_power", m.power, p_max), ("sys_area", m.area, float(area_k.max() + phy.max())),
+                                 ("sys_cost", m.cost, c_max)):
+            per = pyo.Var(H, bounds=(0, upper))
+            setattr(m, name + "_h", per)
+            for i in H:
+                m.link.add(per[i] <= upper * m.h[i])
+                m.link.add(per[i] >= var - upper * (1 - m.h[i]))
+            m.link.add(sum(per[i] for i in H) == var)
+            total = pyo.Var(bounds=(0, upper * max(g.chips)))
+            setattr(m, name, total)
+            m.link.add(total == sum(g.chips[i] * per[i] for i in H))
+
+        self._workload_blocks()
+        self._requirements()
+        self._objective()
+        m.cuts = pyo.ConstraintList()
+
+    def _workload_blocks(self) -> None:
+        o, m, g = self.opts, self.model, self.opts.grid
+        log_clock = [math.log(c * 1e9) for c in g.clock_ghz]
+        log_bw = [math.log(mem.bandwidth_gbps * 1e9) for mem in g.memories]
+        m.wl = pyo.Block(range(len(o.workloads)))
+        cores_used = 0
+        for i, wo in enumerate(o.workloads):
+            b = m.wl[i]
+            B, Q, PR = range(len(wo.batches)), range(len(wo.precisions)), range(len(wo.pairs))
+            b.bq = pyo.Var(B, Q, within=pyo.Binary)
+            b.pair = pyo.Var(PR, within=pyo.Binary)
+            b.cons = pyo.ConstraintList()
+            b.cons.add(sum(b.bq[j, q] for j in B for q in Q) == 1)
+            b.cons.add(sum(b.pair[r] for r in PR) == 1)
+            core_index = {c: idx for idx, c in enumerate(wo.core_values)}
+            combos = [(s, d, c, j) for s in range(len(g.array_shapes)) for d in range(len(g.dataflows))
+                      for c in range(len(wo.core_values)) for j in B]
+            b.w = pyo.Var(range(len(combos)), within=pyo.Binary)
+            b.cons.add(sum(b.w[k] for k in range(len(combos))) == 1)
+            for s in range(len(g.array_shapes)):
+                b.cons.add(sum(b.w[k] for k, cb in enumerate(combos) if cb[0] == s) == m.x[s])
+            for d in range(len(g.dataflows)):
+                b.cons.add(sum(b.w[k] for k, cb in enumerate(combos) if cb[1] == d) == m.y[d])
+            for c in range(len(wo.core_values)):
+                b.cons.add(sum(b.w[k] for k, cb in enumerate(combos) if cb[2] == c)
+                           == sum(b.pair[r] for r, (_, cc) in enumerate(wo.pairs) if core_index[cc] == c))
+            for j in B:
+                b.cons.add(sum(b.w[k] for k, cb in enumerate(combos) if cb[3] == j) == sum(b.bq[j, q] for q in Q))
+            # The PE must run the workload's precision.
+            for q, name in enumerate(wo.precisions):
+                able = [p for p, pe in enumerate(g.precisions) if name in PE_SUPPORTS[pe]]
+                b.cons.add(sum(b.bq[j, q] for j in B) <= sum(m.z[p] for p in able))
+            cores_used += sum(r * c * b.pair[k] for k, (r, c) in enumerate(wo.pairs))
+            # log service time of the chosen batch, and of a batch of one (same shape/dataflow/cores).
+            bound_time = math.log(1e6)
+            b.theta = pyo.Var(bounds=(-60, bound_time))
+            b.theta1 = pyo.Var(bounds=(-60, bound_time))
+            log_cyc = {k: math.log(wo.cycles[cb]) for k, cb in enumerate(combos)}
+            log_cyc1 = {k: math.log(wo.cycles_one[cb[0], cb[1], cb[2]]) for k, cb in enumerate(combos)}
+            clock_term = sum(log_clock[f] * m.u[f] for f in range(len(g.clock_ghz)))
+            b.cons.add(b.theta >= sum(log_cyc[k] * b.w[k] for k in log_cyc) - clock_term)
+            b.cons.add(b.theta1 >= sum(log_cyc1[k] * b.w[k] for k in log_cyc1) - clock_term)
+            log_traffic = np.log(np.maximum(wo.traffic_min, 1.0))
+            b.cons.add(b.theta >= sum(float(log_traffic[j, q]) * b.bq[j, q] for j in B for q in Q)
+                       - sum(log_bw[k] * m.t[k] for k in range(len(g.memories)))
+                       - sum(math.log(c) * b.pair[r] for r, (_, c) in enumerate(wo.pairs))
+                       + sum(math.log(g.cores[n]) * m.n[n] for n in range(len(g.cores))))
+            log_traffic_one = np.log(np.maximum(wo.traffic_one, 1.0))
+            b.cons.add(b.theta1 >= sum(float(log_traffic_one[q]) * b.bq[j, q] for j in B for q in Q)
+                       - sum(log_bw[k] * m.t[k] for k in range(len(g.memories)))
+                       - sum(math.log(c) * b.pair[r] for r, (_, c) in enumerate(wo.pairs))
+                       + sum(math.log(g.cores[n]) * m.n[n] for n in range(len(g.cores))))
+            # log(capacity) = log(replicas per chip) + log(chips) + log(batch) - theta.
+            b.log_capacity = pyo.Expression(expr=sum(math.log(r) * b.pair[k] for k, (r, _) in enumerate(wo.pairs))
+                                            + sum(math.log(g.chips[h]) * m.h[h] for h in range(len(g.chips)))
+                                            + sum(math.log(wo.batches[j]) * b.bq[j, q] for j in B for q in Q)
+                                            - b.theta)
+            b.weight_bytes = pyo.Expression(expr=sum(float(wo.weight_bytes[q]) * b.bq[j, q] for j in B for q in Q))
+            self._combos = getattr(self, "_combos", {})
+            self._combos[i] = combos
+        m.cores_used = pyo.Constraint(expr=cores_used <= sum(g.cores[n] * m.n[n] for n in range(len(g.cores))))
+        m.dram_capacity = pyo.Constraint(
+            expr=sum(m.wl[i].weight_bytes for i in range(len(o.workloads)))
+            <= sum(mem.capacity_gib * 2**30 * m.t[k] for k, mem in enumerate(g.memories)))
+
+    def _requirements(self) -> None:
+        o, m, req = self.opts, self.model, self.opts.req
+        m.req = pyo.ConstraintList()
+        budgets = req.budgets
+        if budgets.power_w is not None:
+            m.req.add(m.sys_power <= budgets.power_w)
+        if budgets.area_mm2 is not None:
+            m.req.add(m.sys_area <= budgets.area_mm2)
+        if budgets.unit_cost_usd is not None:
+            m.req.add(m.sys_cost <= budgets.unit_cost_usd)
+        for i, wo in enumerate(o.workloads):
+            b, w = m.wl[i], wo.workload
+            scenario = w.scenario
+            if w.latency_ms is not None:
+                log_l = math.log(w.latency_ms / 1e3)
+                if scenario is ScenarioName.single_stream:
+                    m.req.add(b.theta <= log_l)
+                else:  # server, multi_stream: no query beats a batch of one
+                    m.req.add(b.theta1 <= log_l)
+            if w.qps is not None and scenario in (ScenarioName.server, ScenarioName.offline):
+                m.req.add(b.log_capacity >= math.log(w.qps) + (STRICT if scenario is ScenarioName.server else 0))
+
+    def _objective(self) -> None:
+        o, m, name = self.opts, self.model, self.objective
+        if name is Objective.min_power:
+            m.obj = pyo.Objective(expr=m.sys_power)
+        elif name is Objective.min_area:
+            m.obj = pyo.Objective(expr=m.sys_area)
+        elif name is Objective.min_unit_cost:
+            m.obj = pyo.Objective(expr=m.sys_cost)
+        elif name is Objective.min_latency:
+            m.lat = pyo.Var(bounds=(-60, 60))
+            for i, wo in enumerate(o.workloads):
+                theta = m.wl[i].theta if wo.workload.scenario in (ScenarioName.single_stream, ScenarioName.offline) \
+                    else m.wl[i].theta1
+                m.req.add(m.lat >= theta)
+            m.obj = pyo.Objective(expr=m.lat)
+        elif name is Objective.max_throughput:
+            m.tput = pyo.Var(bounds=(-60, 60))
+            for i, wo in enumerate(o.workloads):
+                m.req.add(m.tput <= m.wl[i].log_capacity - math.log(wo.workload.qps or 1.0))
+            m.obj = pyo.Objective(expr=m.tput, sense=pyo.maximize)
+        else:  # energy / cost per inference: a lower bound, see docs/formulation.md
+            m.obj = pyo.Objective(expr=self._per_inference_bound())
+
+    def _per_inference_bound(self):
+        """Lower bound on energy (mJ) or cost (USD) per inference.
+
+        Energy: the system figure is a rate-weighted average of per-workload energies, so it is
+        at least the smallest workload's MAC energy at the chosen precision and voltage.
+        Cost: the unit cost over the service life divided by the most inferences the design
+        can carry is only bounded by 0 here; the exact check and cuts do the rest."""
+        o, m, g, tech = self.opts, self.model, self.opts.grid, self.opts.tech
+        if self.objective is Objective.min_cost_per_inference:
+            return 0 * m.sys_cost
+        vscale = dynamic_energy_scale(tech, o.voltages)
+        m.energy_lb = pyo.Var(bounds=(0, None))
+        m.pick = pyo.Var(range(len(o.workloads)), within=pyo.Binary)
+        m.req.add(sum(m.pick[i] for i in range(len(o.workloads))) == 1)
+        for i, wo in enumerate(o.workloads):
+            b = m.wl[i]
+            e_q = [float(e) * 1e-9 for e in wo.mac_pj]  # mJ at nominal voltage
+            big = max(e_q) * float(vscale.max())
+            b.eq = pyo.Var(bounds=(0, max(e_q)))
+            b.cons.add(b.eq == sum(e_q[q] * b.bq[j, q] for j in range(len(wo.batches)) for q in range(len(e_q))))
+            b.equ = pyo.Var(range(len(g.clock_ghz)), bounds=(0, max(e_q)))
+            for f in range(len(g.clock_ghz)):
+                b.cons.add(b.equ[f] <= max(e_q) * m.u[f])
+                b.cons.add(b.equ[f] >= b.eq - max(e_q) * (1 - m.u[f]))
+            b.cons.add(sum(b.equ[f] for f in range(len(g.clock_ghz))) == b.eq)
+            energy = sum(float(vscale[f]) * b.equ[f] for f in range(len(g.clock_ghz)))
+            m.req.add(m.energy_lb >= energy - big * (1 - m.pick[i]))
+        return m.energy_lb
+
+    # ---- solving -----------------------------------------------------------------------------
+    def solve(self, *, time_limit: float | None = None, rel_gap: float = 1e-9):
+        from pyomo.contrib.solver.common.factory import SolverFactory
+
+        if self._solver is None:
+            self._solver = SolverFactory("highs")
+        options = {"presolve": "on", "presolve_rule_off": 32768, "random_seed": self.seed, "threads": 1,
+                   "mip_rel_gap": rel_gap, "mip_abs_gap": 1e-12}
+        kwargs = dict(solver_options=options, raise_exception_on_nonoptimal_result=False, load_solutions=False)
+        if time_limit is not None:
+            kwargs["time_limit"] = max(time_limit, 0.05)
+        return self._solver.solve(self.model, **kwargs)
+
+    def choice(self) -> Choice:
+        """Read the loaded solution as indices."""
+        m, o = self.model, self.opts
+        pick = lambda var: max(var, key=lambda i: pyo.value(var[i]))  # noqa: E731
+        plans = []
+        for i, wo in enumerate(o.workloads):
+            b = m.wl[i]
+            j, q = max(b.bq, key=lambda key: pyo.value(b.bq[key]))
+            plans.append((j, q, pick(b.pair)))
+        return Choice(pick(m.x), pick(m.y), pick(m.z), pick(m.u), pick(m.v), pick(m.t), pick(m.n), pick(m.h),
+                      tuple(plans))
+
+    # ---- cuts ------------------------------------------------------------------------------------
+    def _hardware_indicators(self, choice: Choice, *, monotone: bool = False):
+        """Linear expressions, each 1 when the design matches `choice` on one variable.
+
+        With monotone=True, clock, SRAM and memory match any option no faster/larger than the
+        choice's (service time is non-increasing in clock, SRAM and bandwidth)."""
+        m, g = self.model, self.opts.grid
+        terms = [m.x[choice.shape], m.y[choice.dataflow], m.n[choice.cores], m.h[choice.chips]]
+        if monotone:
+            terms.append(sum(m.u[f] for f in range(len(g.clock_ghz)) if g.clock_ghz[f] <= g.clock_ghz[choice.clock]))
+            terms.append(sum(m.v[s] for s in range(len(g.sram_mib)) if g.sram_mib[s] <= g.sram_mib[choice.sram]))
+            bw = g.memories[choice.memory].bandwidth_gbps
+            terms.append(sum(m.t[k] for k in range(len(g.memories)) if g.memories[k].bandwidth_gbps <= bw))
+        else:
+            terms += [m.z[choice.pe], m.u[choice.clock], m.v[choice.sram], m.t[choice.memory]]
+        return terms
+
+    def _plan_indicators(self, choice: Choice, i: int):
+        b = self.model.wl[i]
+        j, q, r = choice.plans[i]
+        return [b.bq[j, q], b.pair[r]]
+
+    def cut_design(self, choice: Choice) -> None:
+        """No-good: remove exactly this design (hardware and every workload's plan)."""
+        terms = self._hardware_indicators(choice)
+        for i in range(len(choice.plans)):
+            terms += self._plan_indicators(choice, i)
+        self.model.cuts.add(sum(terms) <= len(terms) - 1)
+
+    def cut_workload(self, choice: Choice, i: int, *, monotone: bool) -> None:
+        """Remove every design that runs workload i as `choice` does on hardware no better."""
+        terms = self._hardware_indicators(choice, monotone=monotone) + self._plan_indicators(choice, i)
+        self.model.cuts.add(sum(terms) <= len(terms) - 1)
+
+    def cut_objective(self, choice: Choice, value: float) -> None:
+        """The objective of any design on this hardware is exactly `value` (hardware objectives)."""
+        terms = self._hardware_indicators(choice)
+        m, k = self.model, len(terms)
+        target = {Objective.min_power: m.sys_power, Objective.min_area: m.sys_area,
+                  Objective.min_unit_cost: m.sys_cost}[self.objective]
+        self.model.cuts.add(target >= value * (sum(terms) - (k - 1)))

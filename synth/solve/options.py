@@ -1,0 +1,152 @@
+"""The discrete design space as option tables, with per-option figures from the cost core.
+
+Everything here is exact (from the vectorized cost core) or a documented lower bound on
+time; the MILP (milp.py) combines these figures linearly. Bounds used (each a necessary
+condition, docs/formulation.md):
+
+- compute bound: T(B) >= sum over layers of count * (array + vector + dispatch cycles) / f,
+  since each layer's time is max(compute, memory) + dispatch >= compute + dispatch;
+- memory bound: T(B) >= DRAM bytes with the largest SRAM share the space allows /
+  (bandwidth * c / N), since more SRAM never adds traffic and a layer's time >= its memory time.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from synth.cost.accuracy import accuracy_drop_pct
+from synth.cost.constants import PE_SUPPORTS, Technology, technology
+from synth.cost.dvfs import voltage_for_clock
+from synth.cost.systolic import DATAFLOW_CODES, split_gemm_cycles
+from synth.cost.workload import PRECISION_CODES, LayerTable, batch_figures, layer_mac_pj
+from synth.spec.requirements import Requirements, ScenarioName, Workload
+from synth.spec.resolve import accuracy_table, resolve_model
+from synth.spec.space import Grid, design_grid
+
+
+@dataclass(frozen=True, slots=True)
+class WorkloadOptions:
+    """One workload's choices and precomputed figures."""
+
+    workload: Workload
+    table: LayerTable
+    model_name: str
+    batches: tuple[int, ...]
+    precisions: tuple[str, ...]
+    pairs: tuple[tuple[int, int], ...]  # (replicas per chip, cores per replica)
+    cycles: np.ndarray  # [shape, dataflow, core option, batch] compute-bound cycles of one batch
+    core_values: tuple[int, ...]  # cores-per-replica values indexing cycles' third axis
+    cycles_one: np.ndarray  # [shape, dataflow, core option] the same for a batch of one
+    traffic_min: np.ndarray  # [batch, precision] DRAM bytes with the largest SRAM share
+    traffic_one: np.ndarray  # [precision] the same for a batch of one
+    weight_bytes: np.ndarray  # [precision] stored parameter bytes
+    mac_pj: np.ndarray  # [precision] MAC energy per inference at nominal V (45 nm pJ x scales)
+    accuracy_drop: np.ndarray  # [precision]
+
+
+@dataclass(frozen=True, slots=True)
+class SpaceOptions:
+    """The whole discrete space with its figures."""
+
+    req: Requirements
+    tech: Technology
+    grid: Grid
+    voltages: np.ndarray  # [clock] lowest voltage reaching each grid clock
+    workloads: tuple[WorkloadOptions, ...]
+
+    @property
+    def design_points(self) -> float:
+        """Number of distinct designs in the space (hardware x every workload's plans)."""
+        points = float(self.grid.hardware_points)
+        for w in self.workloads:
+            points *= len(w.batches) * len(w.precisions) * len(w.pairs)
+        return points
+
+
+def _batches(workload: Workload, grid: Grid) -> tuple[int, ...]:
+    if workload.scenario is ScenarioName.single_stream:
+        return (1,)
+    if workload.scenario is ScenarioName.multi_stream:
+        small = tuple(b for b in grid.batch if b <= 8)
+        return small or (min(grid.batch),)
+    return grid.batch
+
+
+def _precisions(workload: Workload, grid: Grid, model_name: str) -> tuple[str, ...]:
+    runnable = {q for pe in grid.precisions for q in PE_SUPPORTS[pe]}
+    table = accuracy_table(workload)
+    limit = workload.max_accuracy_drop_pct
+    ok = [q for q in ("int8", "int8+fp16", "fp16", "bf16", "fp32") if q in runnable
+          and (limit is None or accuracy_drop_pct(model_name, q, table) <= limit + 1e-9)]
+    return tuple(ok)
+
+
+def _pairs(grid: Grid) -> tuple[tuple[int, int], ...]:
+    most = max(grid.cores)
+    per_replica = sorted({c for c in grid.cores} | {2**i for i in range(int(math.log2(most)) + 1)})
+    return tuple((r, c) for c in per_replica for r in range(1, most // c + 1))
+
+
+def workload_options(req: Requirements, tech: Technology, grid: Grid, index: int) -> WorkloadOptions:
+    workload = req.workloads[index]
+    model = resolve_model(workload.model, req.source, f"workloads[{index}].model")
+    table = LayerTable.from_model(model)
+    name = model.name if isinstance(workload.model, str) else ""
+    batches, precisions, pairs = _batches(workload, grid), _precisions(workload, grid, name), _pairs(grid)
+    core_values = tuple(sorted({c for _, c in pairs}))
+    cycles = _cycles_table(table, tech, grid, core_values, batches)
+    cycles_one = _cycles_table(table, tech, grid, core_values, (1,))[..., 0]
+    with_one = (1,) + batches
+    traffic = np.zeros((len(with_one), len(precisions)))
+    size = len(with_one)
+    for j, q in enumerate(precisions):
+        fig = batch_figures(table, tech, rows=np.ones(size), cols=np.ones(size), cores=np.ones(size),
+                            dataflow=np.zeros(size, dtype=int), clock_ghz=np.ones(size),
+                            voltage_v=np.full(size, tech.nominal_voltage_v),
+                            sram_mib=np.full(size, max(grid.sram_mib)), bandwidth_gbps=np.ones(size),
+                            dram_pj_per_bit=np.zeros(size), batch=np.array(with_one),
+                            cores_per_replica=np.ones(size), precision=np.full(size, PRECISION_CODES[q]))
+        traffic[:, j] = fig.dram_bytes
+    codes = np.array([PRECISION_CODES[q] for q in precisions])
+    mac_pj = _mac_pj_per_inference(table, tech, codes)
+    return WorkloadOptions(
+        workload=workload, table=table, model_name=name, batches=batches, precisions=precisions, pairs=pairs,
+        cycles=cycles, cycles_one=cycles_one, core_values=core_values, traffic_min=traffic[1:],
+        traffic_one=traffic[0],
+        weight_bytes=np.atleast_1d(table.weight_bytes(codes)).astype(float), mac_pj=mac_pj,
+        accuracy_drop=np.array([accuracy_drop_pct(name, q, accuracy_table(workload)) for q in precisions]))
+
+
+def _mac_pj_per_inference(table: LayerTable, tech: Technology, codes: np.ndarray) -> np.ndarray:
+    macs = table.m * table.k * table.n * table.groups * table.count
+    per_layer = layer_mac_pj(codes[:, None], table.sensitive[None, :])
+    return np.sum(per_layer * macs, axis=1) * tech.mac_energy_scale * tech.pe_energy_overhead
+
+
+def _cycles_table(table: LayerTable, tech: Technology, grid: Grid, core_values, batches) -> np.ndarray:
+    """Compute-bound cycles of one batch for every (shape, dataflow, cores per replica, batch)."""
+    combos = list(itertools.product(range(len(grid.array_shapes)), grid.dataflows, core_values, batches))
+    rows = np.array([grid.array_shapes[s][0] for s, _, _, _ in combos])[:, None]
+    cols = np.array([grid.array_shapes[s][1] for s, _, _, _ in combos])[:, None]
+    flow = np.array([DATAFLOW_CODES[d] for _, d, _, _ in combos])[:, None]
+    cores = np.array([c for _, _, c, _ in combos])[:, None]
+    batch = np.array([b for _, _, _, b in combos])[:, None]
+    m_total = np.where(table.shares_weights, batch * table.m, table.m)
+    g_total = np.where(table.shares_weights, table.groups, table.groups * batch)
+    array_cycles = split_gemm_cycles(m_total, table.k, table.n, g_total, cores, rows, cols, flow)
+    vector_cycles = np.ceil(table.vector_ops * batch / (cols * cores))
+    total = np.sum((array_cycles + vector_cycles + tech.layer_dispatch_cycles) * table.count, axis=1)
+    return total.reshape(len(grid.array_shapes), len(grid.dataflows), len(core_values), len(batches))
+
+
+def space_options(req: Requirements) -> SpaceOptions:
+    tech = technology(req.node_nm, req.technology.overrides)
+    grid = design_grid(req, tech, req.source)
+    voltages = np.atleast_1d(voltage_for_clock(tech, np.array(grid.clock_ghz)))
+    workloads = tuple(workload_options(req, tech, grid, i) for i in range(len(req.workloads)))
+    return SpaceOptions(req, tech, grid, voltages, workloads)
+

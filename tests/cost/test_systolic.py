@@ -1,0 +1,161 @@
+"""Systolic fold model (synth.cost.systolic) against hand arithmetic.
+
+The reference is SCALE-Sim's analytical model (Samajdar et al., ISPASS 2020), as written in the
+module docstring: a GEMM (M x K) @ (K x N) maps to spatial rows S_R, spatial columns S_C and a
+temporal length T,
+
+    os: S_R = M, S_C = N, T = K      ws: S_R = K, S_C = N, T = M      is: S_R = K, S_C = M, T = N
+
+and runs ceil(S_R / R) * ceil(S_C / C) folds of (2R + C + T - 2) cycles each (counted from 1).
+Every expected number below is that formula evaluated by hand.
+"""
+
+import numpy as np
+import pytest
+
+from synth.cost.systolic import (
+    DATAFLOW_CODES, IS, OS, WS, buffer_words, fold_count, gemm_cycles, split_gemm_cycles,
+)
+
+# The running example: M=16, K=12, N=20 on an 8 x 8 array.
+M, K, N = 16, 12, 20
+R, C = 8, 8
+
+
+def test_dataflow_codes_name_the_three_dataflows():
+    assert DATAFLOW_CODES == {"ws": WS, "os": OS, "is": IS}
+    assert len({WS, OS, IS}) == 3
+
+
+@pytest.mark.parametrize(
+    "dataflow, folds, cycles",
+    [
+        # ws: S_R = K = 12 -> ceil(12/8) = 2; S_C = N = 20 -> ceil(20/8) = 3; T = M = 16
+        (WS, 2 * 3, 2 * 3 * (2 * 8 + 8 + 16 - 2)),  # 6 folds x 38 = 228
+        # os: S_R = M = 16 -> 2; S_C = N = 20 -> 3; T = K = 12
+        (OS, 2 * 3, 2 * 3 * (2 * 8 + 8 + 12 - 2)),  # 6 folds x 34 = 204
+        # is: S_R = K = 12 -> 2; S_C = M = 16 -> 2; T = N = 20
+        (IS, 2 * 2, 2 * 2 * (2 * 8 + 8 + 20 - 2)),  # 4 folds x 42 = 168
+    ],
+)
+def test_small_gemm_folds_and_cycles_by_hand(dataflow, folds, cycles):
+    assert fold_count(M, K, N, R, C, dataflow) == folds
+    assert gemm_cycles(M, K, N, R, C, dataflow) == cycles
+
+
+@pytest.mark.parametrize(
+    "dataflow, cycles",
+    [
+        # 8 rows x 4 cols: rows fold S_R, cols fold S_C; a swap of R and C would change these.
+        (WS, 2 * 5 * (2 * 8 + 4 + 16 - 2)),  # ceil(12/8)=2 x ceil(20/4)=5 folds of 34 = 340
+        (OS, 2 * 5 * (2 * 8 + 4 + 12 - 2)),  # ceil(16/8)=2 x ceil(20/4)=5 folds of 30 = 300
+        (IS, 2 * 4 * (2 * 8 + 4 + 20 - 2)),  # ceil(12/8)=2 x ceil(16/4)=4 folds of 38 = 304
+    ],
+)
+def test_rectangular_array_uses_rows_for_s_r_and_cols_for_s_c(dataflow, cycles):
+    assert gemm_cycles(M, K, N, 8, 4, dataflow) == cycles
+
+
+@pytest.mark.parametrize("dataflow", [WS, OS, IS])
+def test_gemm_that_fits_in_one_fold(dataflow):
+    # M = K = N = 8 on 8 x 8: every spatial dimension fits, so one fold of 2R + C + T - 2.
+    assert fold_count(8, 8, 8, 8, 8, dataflow) == 1
+    assert gemm_cycles(8, 8, 8, 8, 8, dataflow) == 2 * 8 + 8 + 8 - 2  # 30
+
+
+def test_one_fold_with_partly_used_array():
+    # ws, M=5, K=3, N=2 on 8 x 8: S_R=3 <= 8, S_C=2 <= 8 -> 1 fold; fill/drain still cost the
+    # full array: 2*8 + 8 + 5 - 2 = 27 cycles for 30 MACs.
+    assert gemm_cycles(5, 3, 2, 8, 8, WS) == 27
+
+
+def test_gemm_cycles_broadcast_over_dataflows_and_arrays():
+    dataflows = np.array([WS, OS, IS])
+    np.testing.assert_array_equal(gemm_cycles(M, K, N, R, C, dataflows), [228, 204, 168])
+    rows = np.array([8, 16])
+    # ws on 8x8: 228; on 16x8: ceil(12/16)=1 x ceil(20/8)=3 folds of 2*16 + 8 + 16 - 2 = 54 -> 162
+    np.testing.assert_array_equal(gemm_cycles(M, K, N, rows, 8, WS), [228, 3 * 54])
+
+
+class TestSplitGemmCycles:
+    """Groups of independent GEMMs spread over cores (split_gemm_cycles docstring)."""
+
+    WHOLE_WS = 228  # gemm_cycles(16, 12, 20, 8, 8, ws), by hand above
+
+    def test_as_many_groups_as_cores_run_one_each(self):
+        assert split_gemm_cycles(M, K, N, 4, 4, R, C, WS) == self.WHOLE_WS
+
+    def test_imbalance_five_groups_on_four_cores_takes_two_rounds(self):
+        # ceil(5 / 4) = 2 GEMMs on the busiest core; three cores idle in the second round.
+        assert split_gemm_cycles(M, K, N, 5, 4, R, C, WS) == 2 * self.WHOLE_WS
+
+    def test_eight_groups_on_four_cores(self):
+        assert split_gemm_cycles(M, K, N, 8, 4, R, C, WS) == 2 * self.WHOLE_WS
+
+    def test_one_group_on_four_cores_ws_splits_n(self):
+        # split = 4 // 1 = 4.
+        # along M: M=ceil(16/4)=4 -> ws T=4: 2 x 3 folds of 2*8+8+4-2 = 26 -> 156
+        # along N: N=ceil(20/4)=5 -> ws S_C=5: 2 x 1 folds of 2*8+8+16-2 = 38 -> 76
+        assert split_gemm_cycles(M, K, N, 1, 4, R, C, WS) == min(6 * 26, 2 * 38)  # 76, N
+
+    def test_one_group_on_four_cores_is_splits_m(self):
+        # is: along M: M=4 -> S_C=4: 2 x 1 folds of 2*8+8+20-2 = 42 -> 84
+        #     along N: N=5 -> T=5:   2 x 2 folds of 2*8+8+5-2 = 27  -> 108
+        assert split_gemm_cycles(M, K, N, 1, 4, R, C, IS) == min(2 * 42, 4 * 27)  # 84, M
+
+    def test_one_group_on_four_cores_os(self):
+        # os: along M: M=4 -> S_R=4: 1 x 3 folds of 2*8+8+12-2 = 34 -> 102
+        #     along N: N=5 -> S_C=5: 2 x 1 folds of 34               -> 68
+        assert split_gemm_cycles(M, K, N, 1, 4, R, C, OS) == min(3 * 34, 2 * 34)  # 68, N
+
+    def test_two_groups_on_four_cores_get_two_cores_each(self):
+        # split = 4 // 2 = 2. ws along M: M=8 -> 6 folds of 2*8+8+8-2 = 30 -> 180;
+        # along N: N=10 -> ceil(12/8)=2 x ceil(10/8)=2 folds of 38 -> 152.
+        assert split_gemm_cycles(M, K, N, 2, 4, R, C, WS) == min(6 * 30, 4 * 38)  # 152
+
+    def test_three_groups_on_four_cores_leave_one_idle(self):
+        # split = 4 // 3 = 1: every GEMM runs whole on its own core.
+        assert split_gemm_cycles(M, K, N, 3, 4, R, C, WS) == self.WHOLE_WS
+
+    def test_single_core_runs_groups_back_to_back(self):
+        assert split_gemm_cycles(M, K, N, 3, 1, R, C, OS) == 3 * 204
+
+
+class TestBufferWords:
+    """Operand reads and accumulator reads+writes (buffer_words docstring), by hand."""
+
+    @pytest.mark.parametrize(
+        "dataflow, operands, accumulator",
+        [
+            # os: A m*k*ceil(n/C) + B k*n*ceil(m/R);  C m*n
+            (OS, 16 * 12 * 3 + 12 * 20 * 2, 16 * 20),  # 576 + 480 = 1056; 320
+            # ws: A m*k*ceil(n/C) + B k*n;  C m*n*(2*ceil(k/R) - 1)
+            (WS, 16 * 12 * 3 + 12 * 20, 16 * 20 * (2 * 2 - 1)),  # 576 + 240 = 816; 960
+            # is: A m*k + B k*n*ceil(m/C);  C m*n*(2*ceil(k/R) - 1)
+            (IS, 16 * 12 + 12 * 20 * 2, 16 * 20 * (2 * 2 - 1)),  # 192 + 480 = 672; 960
+        ],
+    )
+    def test_square_array(self, dataflow, operands, accumulator):
+        got_operands, got_acc = buffer_words(M, K, N, R, C, dataflow)
+        assert got_operands == operands
+        assert got_acc == accumulator
+
+    @pytest.mark.parametrize(
+        "dataflow, operands, accumulator",
+        [
+            # 8 rows x 4 cols: ceil(n/C) = ceil(20/4) = 5, ceil(m/R) = 2, ceil(m/C) = 4, ceil(k/R) = 2
+            (OS, 16 * 12 * 5 + 12 * 20 * 2, 16 * 20),
+            (WS, 16 * 12 * 5 + 12 * 20, 16 * 20 * 3),
+            (IS, 16 * 12 + 12 * 20 * 4, 16 * 20 * 3),
+        ],
+    )
+    def test_rectangular_array(self, dataflow, operands, accumulator):
+        got_operands, got_acc = buffer_words(M, K, N, 8, 4, dataflow)
+        assert got_operands == operands
+        assert got_acc == accumulator
+
+    def test_single_k_fold_writes_each_output_once(self):
+        # K = 8 <= R: 2*ceil(8/8) - 1 = 1 accumulator access per output in every dataflow.
+        for dataflow in (WS, OS, IS):
+            _, acc = buffer_words(5, 8, 7, 8, 8, dataflow)
+            assert acc == 5 * 7
