@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from synth.cli.render import print_evaluation, print_models
+from synth.cli.render import print_evaluation, print_models, print_result
 from synth.errors import SpecError, SynthError
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
@@ -100,6 +100,54 @@ def eval_(
         print(json.dumps(evaluation.to_dict(), indent=2))
     else:
         print_evaluation(out, evaluation, show_layers=layers)
+
+
+@app.command()
+def solve(
+    file: FileArg,
+    out_dir: Annotated[Optional[Path], typer.Option("-o", "--out", help="Write design.yaml and result.json here.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    seed: Annotated[int, typer.Option(help="Seed of the solver, simulator and samplers.")] = 0,
+    time_limit: Annotated[Optional[float], typer.Option("--time-limit", help="Seconds for the whole search.")] = None,
+    method: Annotated[str, typer.Option(help="milp | exhaustive | optuna | random")] = "milp",
+    no_refine: Annotated[bool, typer.Option("--no-refine", help="Skip the continuous refinement.")] = False,
+) -> None:
+    """Find the lowest-cost design that meets the requirements, with its certificate."""
+    from synth.api import load_requirements
+    from synth.solve import METHODS, Status, synthesize
+
+    if method not in METHODS:
+        err.print(f"error: --method must be one of {', '.join(METHODS)}, got {method!r}")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if time_limit is not None and not time_limit > 0:
+        err.print(f"error: --time-limit must be > 0 seconds, got {time_limit}")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    try:
+        req = load_requirements(file)
+        result = synthesize(req, method=method, seed=seed, time_limit_s=time_limit, refine=not no_refine)
+    except Exception as exc:  # noqa: BLE001 - mapped to exit codes
+        _fail(exc)
+    if out_dir is not None:
+        write_outputs(result, out_dir)
+    if as_json:
+        print(json.dumps(result.to_dict(), indent=2))
+    else:
+        print_result(out, result, out_dir)
+    if result.status is Status.infeasible:
+        raise typer.Exit(EXIT_INFEASIBLE)
+    if result.status is Status.unknown:
+        raise typer.Exit(EXIT_ERROR)
+
+
+def write_outputs(result, out_dir: Path) -> None:
+    """design.yaml (accepted by `synth eval --design`) and result.json."""
+    import yaml
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "result.json").write_text(json.dumps(result.to_dict(), indent=2))
+    if result.design is not None:
+        header = f"# Design chosen by synth solve ({result.method}, status {result.status.value}, seed {result.seed})\n"
+        (out_dir / "design.yaml").write_text(header + yaml.safe_dump(result.design, sort_keys=False))
 
 
 def main(argv: Optional[list[str]] = None) -> int:

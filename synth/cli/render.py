@@ -68,3 +68,36 @@ def print_evaluation(console: Console, ev: Evaluation, *, show_layers: bool = Fa
         console.print("[red]infeasible[/]:")
         for v in ev.violations:
             console.print(f"  - {v}")
+
+
+def print_result(console: Console, result, out_dir=None) -> None:
+    cert = result.certificate
+    console.print(f"[bold]status[/]: {result.status.value} ({result.method}, seed {result.seed}, "
+                  f"{result.design_points:.3g} design points)")
+    if result.evaluation is not None:
+        print_evaluation(console, result.evaluation)
+        gap = "n/a" if cert.gap is None else f"{cert.gap:.2e}"
+        bound = "n/a" if cert.bound is None else _num(cert.bound, 6)
+        console.print(f"[bold]certificate[/]: objective {_num(cert.objective, 6)}, bound {bound}, gap {gap}; "
+                      f"{cert.iterations} MILP solves, {cert.cuts} cuts, {cert.exact_checks} exact checks; "
+                      f"build {cert.build_s:.2f} s, solve {cert.solve_s:.2f} s, checks {cert.check_s:.2f} s, "
+                      f"total {cert.seconds:.2f} s")
+        if result.alternatives:
+            alt = Table(title="Alternatives (next best, distinct hardware)")
+            for column in ("#", "objective", "array", "cores", "dataflow", "PE", "clock GHz", "SRAM MiB", "memory", "chips"):
+                alt.add_column(column)
+            for i, a in enumerate(result.alternatives, 1):
+                d = a.design
+                memory = d["memory"] if isinstance(d["memory"], str) else d["memory"]["name"]
+                alt.add_row(str(i), _num(a.objective_value), f"{d['array_rows']}x{d['array_cols']}", str(d["cores"]),
+                            d["dataflow"], d["precision"], f"{d['clock_ghz']:g}", f"{d['sram_mib']:g}", memory,
+                            str(d["chips"]))
+            console.print(alt)
+    for note in cert.notes:
+        console.print(f"note: {note}")
+    if result.relaxation:
+        console.print("[bold red]No design meets every requirement.[/] Smallest relaxations, one at a time:")
+        for r in result.relaxation:
+            console.print(f"  - {r.message}")
+    if out_dir is not None and result.design is not None:
+        console.print(f"wrote {out_dir}/design.yaml and {out_dir}/result.json")

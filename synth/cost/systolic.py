@@ -8,9 +8,12 @@ maps to spatial rows S_R, spatial columns S_C and temporal length T by dataflow
     weight stationary (ws):  S_R = K, S_C = N, T = M
     input stationary  (is):  S_R = K, S_C = M, T = N
 
-and takes fold_count = ceil(S_R / R) * ceil(S_C / C) folds of (2R + C + T - 2) cycles each
-(fill, stream, drain). SCALE-Sim's simulator counts cycles from 0, so its reported compute
-cycles are this count minus one per run; docs/cost-model.md shows the comparison.
+and takes fold_count = ceil(S_R / R) * ceil(S_C / C) folds. A ws or is fold loads the
+stationary operand (R cycles), streams T rows skewed over the array (R + C - 2) and drains:
+2R + C + T - 2 cycles. An os fold has nothing to preload: T input rows skewed over R - 1 rows
+plus C - 1 drain rows, R + C + T - 2 cycles (SCALE-Sim 3.0.0 systolic_compute_os.py,
+create_ifmap_demand_mat). SCALE-Sim's simulator counts cycles from 0, so its reported compute
+cycles are this count minus one per run; tests/cost/test_systolic.py holds SCALE-Sim runs.
 """
 
 from __future__ import annotations
@@ -45,7 +48,8 @@ def gemm_cycles(m, k, n, rows, cols, dataflow):
     rows, cols = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
     spatial_rows, spatial_cols, temporal = mapping(m, k, n, np.asarray(dataflow))
     folds = _ceil_div(spatial_rows, rows) * _ceil_div(spatial_cols, cols)
-    return folds * (2 * rows + cols + temporal - 2)
+    preload = np.where(np.asarray(dataflow) == OS, 0, rows)
+    return folds * (preload + rows + cols + temporal - 2)
 
 
 def split_gemm_cycles(m, k, n, groups, cores, rows, cols, dataflow):

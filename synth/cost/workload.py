@@ -83,9 +83,9 @@ class LayerTable:
     def weight_bytes(self, precision_code) -> np.ndarray:
         """Bytes of all stored parameters at a precision code (array or scalar)."""
         code = np.asarray(precision_code)
-        per_layer = self.weights[None, :] * layer_bytes(code.reshape(-1, 1), self.sensitive[None, :])
-        total = np.sum(per_layer * self.count[None, :], axis=1)
-        total = total + self.extra_param_elements * _BYTES[np.minimum(code.reshape(-1), 3)]
+        operand = layer_bytes(code.reshape(-1, 1), self.sensitive[None, :])
+        total = np.sum(self.weights[None, :] * operand * self.count[None, :], axis=1)
+        total = total + self.extra_param_elements * operand.min(axis=1)
         return total.reshape(code.shape)
 
 

@@ -24,11 +24,10 @@ from synth.serving.scenarios import integer_problems, service_table_problems
 def capacity_qps(service_s: np.ndarray, replicas: int, batch: int) -> float:
     """Saturation throughput replicas * batch / service_s[batch - 1], in queries per second.
 
-    NECESSARY for stability: qps < capacity_qps. Once the queue holds `batch` or more queries
-    every replica takes full batches, so the queue then drains at net rate capacity - qps; if
-    qps >= capacity the queue, which reaches any level with positive probability, never comes
-    back (at equality it behaves like a driftless random walk, whose waiting times have no
-    stationary distribution).
+    NECESSARY for stability: qps < capacity_qps. While the queue holds `batch` or more queries
+    every free replica takes a full batch, so a long queue changes at the net rate
+    qps - capacity: above capacity it grows without bound, at capacity it is a driftless
+    random walk; either way waiting times have no stationary distribution.
     """
     table, problems = _design(service_s, replicas, batch)
     _raise_if(problems)
@@ -39,11 +38,18 @@ def min_replicas_for_load(service_s: np.ndarray, batch: int, qps: float) -> int:
     """Fewest replicas whose capacity exceeds `qps`: floor(qps * service_s[batch-1] / batch) + 1.
 
     NECESSARY: a stable design with maximum batch `batch` has at least this many replicas
-    (`capacity_qps` with fewer replicas is <= qps).
+    (`capacity_qps` with fewer replicas is <= qps). Computed with the same floating-point
+    expression as `capacity_qps`, so the two agree at the boundary.
     """
     table, problems = _design(service_s, 1, batch)
     _raise_if(problems + _positive_problems(qps=qps))
-    return math.floor(qps * table[batch - 1] / batch) + 1
+    service = table[batch - 1]
+    replicas = max(1, math.floor(qps * service / batch))
+    while replicas * batch / service <= qps:
+        replicas += 1
+    while replicas > 1 and (replicas - 1) * batch / service > qps:
+        replicas -= 1
+    return replicas
 
 
 def latency_lower_bound(
@@ -78,10 +84,8 @@ def latency_lower_bound(
         return float(table[0])
     if qps >= replicas * batch / table[batch - 1]:
         return math.inf
-    for candidate in table[:batch]:
-        if _utilization_admits(table[:batch], replicas, qps, float(candidate), percentile):
-            return float(candidate)
-    return math.inf
+    admitted = np.flatnonzero(_busy_replicas_needed(table[:batch], qps, percentile) <= replicas)
+    return float(table[admitted[0]]) if admitted.size else math.inf
 
 
 def server_feasible_necessary(
@@ -113,25 +117,24 @@ def server_feasible_necessary(
     table, problems = _design(service_s, replicas, batch)
     problems += _positive_problems(qps=qps, latency_bound_s=latency_bound_s)
     _raise_if(problems + _percentile_problems(percentile))
-    return (
-        qps < replicas * batch / table[batch - 1]
-        and table[0] <= latency_bound_s
-        and _utilization_admits(table[:batch], replicas, qps, latency_bound_s, percentile)
-    )
-
-
-def _utilization_admits(
-    table: np.ndarray, replicas: int, qps: float, latency_bound_s: float, percentile: float
-) -> bool:
-    """Condition 3 of `server_feasible_necessary` on the table truncated to the maximum batch."""
-    cost_per_query = table / np.arange(1, table.size + 1)
-    fitting = table <= latency_bound_s
-    if not fitting.any():
+    if not (qps < replicas * batch / table[batch - 1] and table[0] <= latency_bound_s):
         return False
+    largest_fitting = np.searchsorted(table[:batch], latency_bound_s, side="right") - 1
+    needed = _busy_replicas_needed(table[:batch], qps, percentile)[largest_fitting]
+    return bool(needed <= replicas)
+
+
+def _busy_replicas_needed(table: np.ndarray, qps: float, percentile: float) -> np.ndarray:
+    """Left side of condition 3 of `server_feasible_necessary` for each bound table[k].
+
+    The table is non-decreasing, so the batches that fit a bound table[k] are a prefix
+    1..last(k), and `fast` is a running minimum of the replica time per query.
+    """
+    cost_per_query = table / np.arange(1, table.size + 1)
+    last_fitting = np.searchsorted(table, table, side="right") - 1
+    fast = np.minimum.accumulate(cost_per_query)[last_fitting]
     share = percentile / 100.0
-    fast = cost_per_query[fitting].min()
-    cheapest = cost_per_query.min()
-    return qps * (share * fast + (1.0 - share) * cheapest) <= replicas
+    return qps * (share * fast + (1.0 - share) * cost_per_query.min())
 
 
 def _design(service_s: np.ndarray, replicas: int, batch: int) -> tuple[np.ndarray, list[str]]:

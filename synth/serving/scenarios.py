@@ -58,7 +58,7 @@ def single_stream_latency(service_s: np.ndarray) -> float:
     Queries are issued one after the other, so none ever waits: the latency is service_s[0]
     and, the service being deterministic, so is every percentile of it.
     """
-    table = as_service_table(service_s)
+    table = _checked(service_s, replicas=1)
     return float(table[0])
 
 
@@ -74,10 +74,7 @@ def multi_stream_latency(service_s: np.ndarray, replicas: int = 1) -> float:
     batch would achieve; it is exact otherwise, e.g. for 1, 2, 4 or 8 replicas with
     max_batch >= share. Queries are issued one after the other, so none waits.
     """
-    table = as_service_table(service_s)
-    problems = integer_problems("replicas", replicas)
-    if problems:
-        raise ValueError("; ".join(problems))
+    table = _checked(service_s, replicas)
     share = math.ceil(MULTI_STREAM_SAMPLES_PER_QUERY / replicas)
     batch = min(share, len(table))
     rounds = math.ceil(share / batch)
@@ -90,18 +87,15 @@ def offline_throughput(service_s: np.ndarray, replicas: int = 1) -> float:
     All samples are available at the start, so each replica runs batches of B = max_batch =
     len(service_s) without pause: throughput = replicas * B / service_s[B - 1].
     """
-    table = as_service_table(service_s)
-    problems = integer_problems("replicas", replicas)
-    if problems:
-        raise ValueError("; ".join(problems))
+    table = _checked(service_s, replicas)
     max_batch = len(table)
     return float(replicas * max_batch / table[max_batch - 1])
 
 
-def as_service_table(service_s: np.ndarray) -> np.ndarray:
-    """`service_s` as a float array, checked; a ValueError names every problem."""
+def _checked(service_s: np.ndarray, replicas: int) -> np.ndarray:
+    """`service_s` as a float array; a ValueError names every problem with it and `replicas`."""
     table = np.asarray(service_s, dtype=float)
-    problems = service_table_problems(table)
+    problems = service_table_problems(table) + integer_problems("replicas", replicas)
     if problems:
         raise ValueError("; ".join(problems))
     return table
@@ -120,10 +114,10 @@ def service_table_problems(table: np.ndarray) -> list[str]:
         )
     drops = np.flatnonzero(np.diff(table) < 0)
     if drops.size:
-        b = drops[0]
+        at = drops[0]
         problems.append(
             "service_s: must be non-decreasing in the batch size, but got "
-            f"(service_s[{b}]={table[b]}, service_s[{b + 1}]={table[b + 1]})"
+            f"(service_s[{at}]={table[at]}, service_s[{at + 1}]={table[at + 1]})"
         )
     return problems
 

@@ -27,6 +27,12 @@ normal approximation h = t * se; se is the standard error of the fraction of sam
 estimate, the larger of the i.i.d. binomial value sqrt(p(1-p)/n) and its batch-means estimate
 over 30 contiguous batches (latencies of successive queries are correlated, which the binomial
 value ignores).
+
+Monotonicity in load: `poisson_arrivals` compresses one stream in time as the rate grows, so
+with max_batch 1 every latency is non-decreasing in load, run by run (the FIFO waiting time
+is monotone in the gaps). With batching and a timeout this does not hold: more load fills
+batches before the timeout, and p99 can fall (one replica, batches of up to 8 taking 1.0 to
+1.7 ms, timeout 5 ms: p99 6.6 ms at 30% load, 5.3 ms at 70%).
 """
 
 from __future__ import annotations
@@ -151,8 +157,8 @@ def simulate_trace(
     table = np.asarray(service_s, dtype=float)
     arrivals = np.asarray(arrival_s, dtype=float)
     problems = _design_problems(table, replicas, max_batch, timeout_s)
-    if arrivals.ndim != 1 or not np.all(np.diff(arrivals) >= 0):
-        problems.append("arrival_s: must be a 1-D array sorted in increasing order")
+    if arrivals.ndim != 1 or not (np.all(np.diff(arrivals) >= 0) and np.all(arrivals >= 0)):
+        problems.append("arrival_s: must be a 1-D array of times >= 0 in increasing order")
     _raise_if(problems)
     if max_batch == 1:
         return _single_query_batches(arrivals, float(table[0]), replicas)
@@ -247,11 +253,15 @@ def summarize_trace(
 ) -> ServingResult:
     """Statistics of a trace (see the module docstring); status FIXED_LENGTH or DRIFT (+inf)."""
     n = trace.arrival_s.size
+    problems = []
     if n < max(MIN_QUERIES, 10 * trace.max_batch):
-        raise ValueError(
+        problems.append(
             f"trace: must hold >= {MIN_QUERIES} queries and >= 10 * max_batch, got "
             f"(queries={n}, max_batch={trace.max_batch})"
         )
+    if not (isinstance(percentile, numbers.Real) and 0 < percentile < 100):
+        problems.append(f"percentile: must be in (0, 100), got {percentile!r}")
+    _raise_if(problems)
     first = int(n * WARMUP_FRACTION)
     last = n - trace.max_batch  # one past the last measured query
     latency = trace.latency_s[first:last]
@@ -294,7 +304,11 @@ def _single_query_batches(arrivals: np.ndarray, service: float, replicas: int) -
     for stream in range(replicas):
         stream_arrivals = arrivals[stream::replicas]
         offsets = np.arange(stream_arrivals.size) * service
-        starts = offsets + np.maximum.accumulate(stream_arrivals - offsets)
+        slack = stream_arrivals - offsets
+        latest = np.maximum.accumulate(slack)
+        # A query that finds its server free (the maximum is its own term) starts exactly on
+        # arrival; offsets + latest would only round to it.
+        starts = np.where(latest == slack, stream_arrivals, offsets + latest)
         completion[stream::replicas] = starts + service
     return ServingTrace(
         replicas=replicas,

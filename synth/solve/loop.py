@@ -31,12 +31,13 @@ def score(objective: Objective, value: float) -> float:
     return -value if objective is Objective.max_throughput else value
 
 
-def milp_score(opts: SpaceOptions, objective: Objective, milp_value: float) -> float:
+def milp_score(milp: DesignMilp, milp_value: float) -> float:
     """The MILP objective (a bound) in exact units, as a score."""
-    if objective is Objective.min_latency:
+    if milp.objective is Objective.min_latency:
         return math.exp(milp_value) * 1e3
-    if objective is Objective.max_throughput:
-        return -math.exp(milp_value) * sum(w.workload.qps or 1.0 for w in opts.workloads)
+    if milp.objective is Objective.max_throughput:
+        counted = milp.opts.workloads if milp.focus is None else [milp.opts.workloads[milp.focus]]
+        return -math.exp(milp_value) * sum(w.workload.qps or 1.0 for w in counted)
     return milp_value
 
 
@@ -83,11 +84,11 @@ def run_loop(opts: SpaceOptions, milp: DesignMilp, *, seed: int, deadline: float
         if condition not in _FOUND:
             state.notes.append(f"MILP stopped: {condition.name}")
             if res.objective_bound is not None and math.isfinite(res.objective_bound):
-                bound = milp_score(opts, objective, res.objective_bound)
+                bound = milp_score(milp, res.objective_bound)
                 best = state.best()
                 state.bound = min(bound, best[0]) if best else bound
             break
-        bound = milp_score(opts, objective, res.objective_bound if res.objective_bound is not None
+        bound = milp_score(milp, res.objective_bound if res.objective_bound is not None
                            else res.incumbent_objective)
         best = state.best()
         if best is not None and bound >= best[0] - gap * max(abs(best[0]), 1e-12):
@@ -101,10 +102,10 @@ def run_loop(opts: SpaceOptions, milp: DesignMilp, *, seed: int, deadline: float
         state.checks += 1
         evaluation = verdict.evaluation
         if evaluation.feasible:
-            value = score(objective, objective_of(evaluation, objective, opts))
+            value = score(objective, objective_of(evaluation, milp))
             state.feasible.append((value, choice, evaluation))
             if objective in HARDWARE_OBJECTIVES:
-                milp.cut_objective(choice, objective_of(evaluation, objective, opts))
+                milp.cut_objective(choice, objective_of(evaluation, milp))
             milp.cut_design(choice)
         elif verdict.failing_workloads and not verdict.hardware_failure:
             for i, monotone in zip(verdict.failing_workloads, verdict.monotone):
@@ -115,11 +116,16 @@ def run_loop(opts: SpaceOptions, milp: DesignMilp, *, seed: int, deadline: float
     return state
 
 
-def objective_of(evaluation: Evaluation, objective: Objective, opts: SpaceOptions) -> float:
-    """The exact value of `objective` for an evaluation (it may differ from the file's objective
-    when the loop runs for a diagnosis)."""
+def objective_of(evaluation: Evaluation, milp: DesignMilp) -> float:
+    """The exact value of the MILP's objective for an evaluation (it differs from the file's
+    objective when the loop runs for a diagnosis, possibly on one workload only)."""
+    objective, focus = milp.objective, milp.focus
+    if focus is not None and objective is Objective.min_latency:
+        return evaluation.workloads[focus].latency_at_percentile_ms
+    if focus is not None and objective is Objective.max_throughput:
+        return evaluation.workloads[focus].capacity_ips
     if objective.value == evaluation.objective_name:
         return evaluation.objective_value
     from synth.evaluation import objective_value
 
-    return objective_value(objective, evaluation.system, evaluation.workloads, opts.req)
+    return objective_value(objective, evaluation.system, evaluation.workloads, milp.opts.req)

@@ -74,11 +74,12 @@ class DesignMilp:
     """The Pyomo model of a space, with a persistent HiGHS solver for cut-and-resolve."""
 
     def __init__(self, opts: SpaceOptions, *, objective: Objective | None = None, seed: int = 0,
-                 elastic: bool = False):
+                 focus: int | None = None):
+        """focus: for min_latency / max_throughput, count only that workload (diagnosis)."""
         self.opts = opts
         self.objective = objective or opts.req.objective
         self.seed = seed
-        self.elastic = elastic
+        self.focus = focus
         self.model = pyo.ConcreteModel()
         self._build()
         self._solver = None
@@ -277,18 +278,22 @@ class DesignMilp:
             m.obj = pyo.Objective(expr=m.sys_cost)
         elif name is Objective.min_latency:
             m.lat = pyo.Var(bounds=(-60, 60))
-            for i, wo in enumerate(o.workloads):
+            for i, wo in self._counted():
                 theta = m.wl[i].theta if wo.workload.scenario in (ScenarioName.single_stream, ScenarioName.offline) \
                     else m.wl[i].theta1
                 m.req.add(m.lat >= theta)
             m.obj = pyo.Objective(expr=m.lat)
         elif name is Objective.max_throughput:
             m.tput = pyo.Var(bounds=(-60, 60))
-            for i, wo in enumerate(o.workloads):
+            for i, wo in self._counted():
                 m.req.add(m.tput <= m.wl[i].log_capacity - math.log(wo.workload.qps or 1.0))
             m.obj = pyo.Objective(expr=m.tput, sense=pyo.maximize)
         else:  # energy / cost per inference: a lower bound, see docs/formulation.md
             m.obj = pyo.Objective(expr=self._per_inference_bound())
+
+    def _counted(self):
+        pairs = list(enumerate(self.opts.workloads))
+        return pairs if self.focus is None else [pairs[self.focus]]
 
     def _per_inference_bound(self):
         """Lower bound on energy (mJ) or cost (USD) per inference.
@@ -377,6 +382,13 @@ class DesignMilp:
         """Remove every design that runs workload i as `choice` does on hardware no better."""
         terms = self._hardware_indicators(choice, monotone=monotone) + self._plan_indicators(choice, i)
         self.model.cuts.add(sum(terms) <= len(terms) - 1)
+
+    def cut_hardware(self, hardware: tuple[int, ...]) -> None:
+        """Remove every design on this hardware (to list alternatives on distinct hardware)."""
+        m = self.model
+        shape, dataflow, pe, clock, sram, memory, cores, chips = hardware
+        terms = [m.x[shape], m.y[dataflow], m.z[pe], m.u[clock], m.v[sram], m.t[memory], m.n[cores], m.h[chips]]
+        m.cuts.add(sum(terms) <= len(terms) - 1)
 
     def cut_objective(self, choice: Choice, value: float) -> None:
         """The objective of any design on this hardware is exactly `value` (hardware objectives)."""

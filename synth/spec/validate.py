@@ -1,13 +1,21 @@
-"""Turn raw documents into validated, frozen spec objects, reporting every problem at once."""
+"""Turn raw documents into validated, frozen spec objects, reporting every problem at once.
+
+Pydantic's errors are rewritten as `key.path: must ..., got ...`, with the key path as the user
+wrote it: the names pydantic gives union branches (`list`, `range`, `inline`, a layer's `gemm`)
+are found by walking the schema and left out.
+"""
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Tag, ValidationError
+from pydantic.fields import FieldInfo
 
 from synth.errors import Problem, SpecError, format_value
 from synth.spec.loader import read_document
@@ -29,130 +37,194 @@ _TYPE_WORDS = {
     "model_type": "a mapping (key: value)",
     "model_attributes_type": "a mapping (key: value)",
 }
+_LENGTH_WORDS = {  # error type -> (bound in ctx, comparison, unit)
+    "too_short": ("min_length", "at least", "item"),
+    "too_long": ("max_length", "at most", "item"),
+    "string_too_short": ("min_length", "at least", "character"),
+    "string_too_long": ("max_length", "at most", "character"),
+}
+# How a branch of a tagged union reads in "must be A, B or C"; a model branch without an entry
+# reads as the mapping of its required keys, e.g. "a {name, layers} mapping".
+_BRANCH_WORDS = {
+    "list": "a list",
+    "range": "a {min, max} range",
+    "builtin": "a built-in model name (see `synth models`)",
+    "onnx": "{onnx: path}",
+    "catalog": "a memory name",
+}
 
 
-_TAGS = {"builtin", "onnx", "inline", "list", "range", "catalog",
-         "gemm", "conv", "depthwise", "matmul", "attention", "vector", "elementwise"}
+# --- where an error is: walking a pydantic location through the schema ----------------------------
+@dataclass(frozen=True, slots=True)
+class _Place:
+    path: str  # the key path as the user wrote it, e.g. "workloads[0].model.layers[2]"
+    annotation: Any  # the schema's type at this place (None if the location left the schema)
+    discriminator: str | None  # the key that picks the branch, if the type is a tagged union
+    branches: dict[str, Any]  # when the last step chose a union branch: every branch, by tag
+
+    @property
+    def keys(self) -> tuple[str, ...] | None:
+        """Keys a mapping at this place may have, if known."""
+        inner = _unwrap(self.annotation)[0]
+        return tuple(inner.model_fields) if _is_model(inner) else None
+
+    @property
+    def tags(self) -> list[str]:
+        """Tags of the tagged union at this place (empty if it is not one)."""
+        inner, discriminator = _unwrap(self.annotation, self.discriminator)
+        return list(_branches(inner, discriminator)) if get_origin(inner) in (Union, UnionType) else []
 
 
-def _path(loc: tuple) -> str:
-    """A key path as the user wrote it: union branch names and layer type tags are dropped."""
-    text = ""
-    for index, part in enumerate(loc):
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def _unwrap(annotation: Any, discriminator: str | None = None) -> tuple[Any, str | None]:
+    """The annotation without Annotated[...] and Optional[...], and the union's discriminator key."""
+    while True:
+        if get_origin(annotation) is Annotated:
+            inner, *metadata = get_args(annotation)
+            for item in metadata:
+                if isinstance(item, FieldInfo) and isinstance(item.discriminator, str):
+                    discriminator = item.discriminator
+            annotation = inner
+        elif get_origin(annotation) in (Union, UnionType):
+            members = [a for a in get_args(annotation) if a is not type(None)]
+            if len(members) != 1:
+                return annotation, discriminator
+            annotation = members[0]
+        else:
+            return annotation, discriminator
+
+
+def _branches(union: Any, discriminator: str | None) -> dict[str, Any]:
+    """Tag -> annotation for each branch of a tagged union: Tag(...) or the discriminator's Literal."""
+    result: dict[str, Any] = {}
+    for member in get_args(union):
+        tags = [m.tag for m in get_args(member)[1:] if isinstance(m, Tag)] if get_origin(member) is Annotated else []
+        inner, _ = _unwrap(member)
+        if not tags and discriminator and _is_model(inner) and discriminator in inner.model_fields:
+            literal = inner.model_fields[discriminator].annotation
+            tags = [str(value) for value in get_args(literal)] if get_origin(literal) is Literal else []
+        for tag in tags:
+            result[tag] = member
+    return result
+
+
+def _locate(root: type[BaseModel], loc: tuple) -> _Place:
+    """Follow a pydantic error location through the schema of `root`."""
+    annotation: Any = root
+    discriminator: str | None = None
+    path, branches = "", {}
+    for part in loc:
+        inner, discriminator = _unwrap(annotation, discriminator) if annotation is not None else (None, None)
+        branches, next_discriminator = {}, None
         if isinstance(part, int):
-            text += f"[{part}]"
-        elif _is_branch(part) or (part in _TAGS and index > 0 and _is_tag_position(loc, index)):
+            items = get_args(inner) if get_origin(inner) in (list, tuple) else ()
+            annotation, path = (items[0] if items else None), f"{path}[{part}]"
+            next_discriminator = discriminator if items else None
+        elif _is_model(inner) and part in inner.model_fields:
+            field = inner.model_fields[part]
+            annotation, path = field.annotation, f"{path}.{part}" if path else part
+            next_discriminator = field.discriminator if isinstance(field.discriminator, str) else None
+        elif get_origin(inner) is dict:
+            annotation, path = get_args(inner)[1], f"{path}.{part}" if path else str(part)
+        elif get_origin(inner) in (Union, UnionType) and part in (tagged := _branches(inner, discriminator)):
+            annotation, branches = tagged[part], tagged
+        elif _is_branch(part):
             continue
         else:
-            text += f".{part}" if text else part
-    return text
+            annotation, path = None, f"{path}.{part}" if path else str(part)
+        discriminator = next_discriminator
+    return _Place(path, annotation, discriminator, branches)
 
 
-def _is_tag_position(loc: tuple, index: int) -> bool:
-    """Tags follow a union-valued key: model, memories[i], memory, layers[i], space variables."""
-    previous = loc[index - 1]
-    if isinstance(previous, int):
-        return index >= 2 and loc[index - 2] in ("layers", "memories")
-    return previous in ("model", "memory", "array_dims", "array_rows", "array_cols", "cores",
-                        "clock_ghz", "sram_mib", "batch", "chips")
+def _branch_words(branches: dict[str, Any]) -> str:
+    words = []
+    for tag, member in branches.items():
+        inner = _unwrap(member)[0]
+        if tag in _BRANCH_WORDS or not _is_model(inner):
+            words.append(_BRANCH_WORDS.get(tag, tag))
+        else:
+            required = [name for name, field in inner.model_fields.items() if field.is_required()]
+            words.append(f"a {{{', '.join(required or inner.model_fields)}}} mapping")
+    return ", ".join(words[:-1]) + f" or {words[-1]}" if len(words) > 1 else words[0]
 
 
-def _allowed_keys(root: type[BaseModel], loc: tuple) -> list[str] | None:
-    """Field names of the model at loc (best effort through lists and dicts)."""
-    model: Any = root
-    for part in loc:
-        if not (isinstance(model, type) and issubclass(model, BaseModel)):
-            return None
-        if isinstance(part, int):
-            continue
-        field = model.model_fields.get(part)
-        if field is None:
-            if part in {"gemm", "conv", "depthwise", "matmul", "attention", "vector", "elementwise"}:
-                from synth.spec import requirements as r
-                model = {"gemm": r.GemmLayer, "conv": r.ConvLayer, "depthwise": r.DepthwiseLayer,
-                         "matmul": r.MatmulLayer, "attention": r.MatmulLayer,
-                         "vector": r.VectorLayer, "elementwise": r.VectorLayer}[part]
-                continue
-            return None
-        model = _model_in(field.annotation)
-    if isinstance(model, type) and issubclass(model, BaseModel):
-        return list(model.model_fields)
-    return None
+# --- messages ----------------------------------------------------------------------------------------
+def _number(value: Any) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
-def _model_in(annotation: Any) -> Any:
-    """The first pydantic model inside an annotation (Optional, list, dict, Annotated...)."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    origin = getattr(annotation, "__origin__", None)
-    if origin is not None and origin is not annotation:
-        return _model_in(origin)
-    return None
-
-
-def _message(error: dict, root: type[BaseModel]) -> str:
-    kind, ctx, given = error["type"], error.get("ctx") or {}, error.get("input")
+def _message(error: dict, place: _Place, root: type[BaseModel]) -> tuple[str, str]:
+    """(key path, message) for one pydantic error."""
+    kind, ctx, given, path = error["type"], error.get("ctx") or {}, error.get("input"), place.path
     got = f"got {format_value(given)}"
     if kind == "extra_forbidden":
-        key = error["loc"][-1]
-        allowed = _allowed_keys(root, error["loc"][:-1]) or []
-        close = difflib.get_close_matches(str(key), allowed, n=1)
+        key = str(error["loc"][-1])
+        allowed = list(_locate(root, error["loc"][:-1]).keys or ())
+        close = difflib.get_close_matches(key, allowed, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         listing = f" (allowed: {', '.join(allowed)})" if allowed else ""
-        return f"unknown key{hint}{listing}"
+        return path, f"unknown key{hint}{listing}"
+    if kind == "invalid_key":
+        return _locate(root, error["loc"][:-1]).path, f"keys must be strings, {got}"
     if kind == "missing":
-        return "required key is missing"
+        return path, "required key is missing"
+    if kind in _TYPE_WORDS and place.branches:
+        return path, f"must be {_branch_words(place.branches)}, {got}"
     if kind in _BOUND_WORDS:
         name, word = _BOUND_WORDS[kind]
-        return f"must be {word} {ctx.get(name)}, {got}"
+        return path, f"must be {word} {_number(ctx.get(name))}, {got}"
     if kind == "finite_number":
-        return f"must be a finite number, {got}"
+        return path, f"must be a finite number, {got}"
     if kind in _TYPE_WORDS:
-        return f"must be {_TYPE_WORDS[kind]}, {got}"
-    if kind == "literal_error":
-        return f"must be one of {ctx.get('expected')}, {got}"
-    if kind == "enum":
-        return f"must be one of {ctx.get('expected')}, {got}"
-    if kind in ("too_short", "too_long"):
-        return f"{error['msg'].replace('Value should', 'must').replace('List should', 'must')}"
+        return path, f"must be {_TYPE_WORDS[kind]}, {got}"
+    if kind in ("literal_error", "enum"):
+        return path, f"must be one of {ctx.get('expected')}, {got}"
+    if kind in _LENGTH_WORDS:
+        bound, word, unit = _LENGTH_WORDS[kind]
+        limit = ctx.get(bound)
+        actual = ctx.get("actual_length", len(given) if hasattr(given, "__len__") else "?")
+        unit = unit if limit == 1 else unit + "s"
+        return path, f"must have {word} {limit} {unit}, got {actual}"
     if kind == "string_pattern_mismatch":
-        return f"must use only letters, digits and _ . + -, {got}"
-    if kind == "union_tag_invalid":
-        return f"type must be one of {ctx.get('expected_tags')}, got {format_value(ctx.get('tag'))}"
-    if kind == "union_tag_not_found":
-        return "each layer needs a `type` (gemm, conv, depthwise, matmul, attention, vector)"
-    if kind == "value_error":
-        return str(ctx.get("error", error["msg"]))
-    return f"{error['msg']}, {got}"
+        return path, f"must use only letters, digits and _ . + -, {got}"
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        key = str(ctx.get("discriminator", "")).strip("'\"")
+        key_path = f"{path}.{key}" if key.isidentifier() else path
+        expected = ctx.get("expected_tags") or ", ".join(repr(tag) for tag in place.tags)
+        if kind == "union_tag_not_found":
+            return key_path, f"required key is missing; must be one of {expected}"
+        return key_path, f"must be one of {expected}, got {format_value(ctx.get('tag'))}"
+    if kind in ("value_error", "assertion_error"):
+        return path, str(ctx.get("error", error["msg"]))
+    return path, f"{error['msg']}, {got}"
 
 
 def validate_model(model: type[BaseModel], data: Any, source: str, *, prefix: str = "") -> BaseModel:
     """Validate plain data against a spec model, or raise SpecError with every problem."""
     if data is None:
-        raise SpecError([Problem(source, prefix, "is empty; expected a mapping of keys")])
+        raise SpecError([Problem(source, prefix, "must be a mapping of keys, got an empty document")])
     if not isinstance(data, Mapping):
-        raise SpecError([Problem(source, prefix, f"must be a mapping (key: value), got {type(data).__name__}")])
+        raise SpecError([Problem(source, prefix, f"must be a mapping (key: value), got {format_value(data)}")])
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         problems = []
         for error in _union_collapse(exc.errors()):
-            path = _path(error["loc"])
+            path, message = _message(error, _locate(model, error["loc"]), model)
             full = f"{prefix}.{path}" if prefix and path else (prefix or path)
-            problems.append(Problem(source, full, _message(error, model)))
+            problems.append(Problem(source, full, message))
         raise SpecError(_unique(problems)) from None
 
 
 def _union_collapse(errors: list[dict]) -> list[dict]:
-    """For a value that matched no branch of a union, report the branch closest to the input.
+    """For a value that matched no branch of an untagged union, report the closest branch.
 
     Pydantic reports one error per branch, with the branch's name in the location (e.g.
-    `space.cores.list[...]` and `space.cores.Range`). Keep the branch whose type matches the
-    input (a list for list branches, a mapping for model branches)."""
+    `x.list[int]` and `x.str`). Keep branch-specific detail errors, or else one summary of the
+    types that would have been accepted. (Tagged unions report one branch and pass through.)"""
     grouped: dict[tuple, list[dict]] = {}
     order: list[tuple] = []
     for error in errors:
@@ -167,10 +239,8 @@ def _union_collapse(errors: list[dict]) -> list[dict]:
         if len(branched) <= 1 or len(branched) != len(group):
             result.extend(group)
             continue
-        # Several branches failed at the same place: prefer a branch-specific detail error.
         specific = [e for e in group if e["type"] not in _TYPE_WORDS and e["type"] != "is_instance_of"]
         result.extend(specific[:3] or [_summarize_types(group)])
-    # Errors deeper inside a branch have longer locations; they pass through unchanged.
     return result
 
 
@@ -183,11 +253,11 @@ def _summarize_types(group: list[dict]) -> dict:
 
 
 def _is_branch(part: Any) -> bool:
+    """A union branch name pydantic puts in locations of untagged unions (`list[int]`, `str`)."""
     if not isinstance(part, str):
         return False
     return (part.startswith(("list[", "dict[", "function-", "tagged-union", "union[", "constrained-"))
-            or part in {"str", "int", "float", "bool", "Range", "InlineModel", "OnnxModel",
-                        "InlineMemory", "none"})
+            or part in {"str", "int", "float", "bool", "none"})
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:

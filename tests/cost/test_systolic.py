@@ -33,7 +33,7 @@ def test_dataflow_codes_name_the_three_dataflows():
         # ws: S_R = K = 12 -> ceil(12/8) = 2; S_C = N = 20 -> ceil(20/8) = 3; T = M = 16
         (WS, 2 * 3, 2 * 3 * (2 * 8 + 8 + 16 - 2)),  # 6 folds x 38 = 228
         # os: S_R = M = 16 -> 2; S_C = N = 20 -> 3; T = K = 12
-        (OS, 2 * 3, 2 * 3 * (2 * 8 + 8 + 12 - 2)),  # 6 folds x 34 = 204
+        (OS, 2 * 3, 2 * 3 * (8 + 8 + 12 - 2)),  # 6 folds x 26 = 156 (no preload)
         # is: S_R = K = 12 -> 2; S_C = M = 16 -> 2; T = N = 20
         (IS, 2 * 2, 2 * 2 * (2 * 8 + 8 + 20 - 2)),  # 4 folds x 42 = 168
     ],
@@ -48,7 +48,7 @@ def test_small_gemm_folds_and_cycles_by_hand(dataflow, folds, cycles):
     [
         # 8 rows x 4 cols: rows fold S_R, cols fold S_C; a swap of R and C would change these.
         (WS, 2 * 5 * (2 * 8 + 4 + 16 - 2)),  # ceil(12/8)=2 x ceil(20/4)=5 folds of 34 = 340
-        (OS, 2 * 5 * (2 * 8 + 4 + 12 - 2)),  # ceil(16/8)=2 x ceil(20/4)=5 folds of 30 = 300
+        (OS, 2 * 5 * (8 + 4 + 12 - 2)),  # ceil(16/8)=2 x ceil(20/4)=5 folds of 22 = 220
         (IS, 2 * 4 * (2 * 8 + 4 + 20 - 2)),  # ceil(12/8)=2 x ceil(16/4)=4 folds of 38 = 304
     ],
 )
@@ -58,9 +58,11 @@ def test_rectangular_array_uses_rows_for_s_r_and_cols_for_s_c(dataflow, cycles):
 
 @pytest.mark.parametrize("dataflow", [WS, OS, IS])
 def test_gemm_that_fits_in_one_fold(dataflow):
-    # M = K = N = 8 on 8 x 8: every spatial dimension fits, so one fold of 2R + C + T - 2.
+    # M = K = N = 8 on 8 x 8: every spatial dimension fits, so one fold: 2R + C + T - 2 for ws
+    # and is (preload of R), R + C + T - 2 for os.
     assert fold_count(8, 8, 8, 8, 8, dataflow) == 1
-    assert gemm_cycles(8, 8, 8, 8, 8, dataflow) == 2 * 8 + 8 + 8 - 2  # 30
+    expected = 8 + 8 + 8 - 2 if dataflow == OS else 2 * 8 + 8 + 8 - 2  # 22 or 30
+    assert gemm_cycles(8, 8, 8, 8, 8, dataflow) == expected
 
 
 def test_one_fold_with_partly_used_array():
@@ -71,7 +73,7 @@ def test_one_fold_with_partly_used_array():
 
 def test_gemm_cycles_broadcast_over_dataflows_and_arrays():
     dataflows = np.array([WS, OS, IS])
-    np.testing.assert_array_equal(gemm_cycles(M, K, N, R, C, dataflows), [228, 204, 168])
+    np.testing.assert_array_equal(gemm_cycles(M, K, N, R, C, dataflows), [228, 156, 168])
     rows = np.array([8, 16])
     # ws on 8x8: 228; on 16x8: ceil(12/16)=1 x ceil(20/8)=3 folds of 2*16 + 8 + 16 - 2 = 54 -> 162
     np.testing.assert_array_equal(gemm_cycles(M, K, N, rows, 8, WS), [228, 3 * 54])
@@ -104,9 +106,9 @@ class TestSplitGemmCycles:
         assert split_gemm_cycles(M, K, N, 1, 4, R, C, IS) == min(2 * 42, 4 * 27)  # 84, M
 
     def test_one_group_on_four_cores_os(self):
-        # os: along M: M=4 -> S_R=4: 1 x 3 folds of 2*8+8+12-2 = 34 -> 102
-        #     along N: N=5 -> S_C=5: 2 x 1 folds of 34               -> 68
-        assert split_gemm_cycles(M, K, N, 1, 4, R, C, OS) == min(3 * 34, 2 * 34)  # 68, N
+        # os: along M: M=4 -> S_R=4: 1 x 3 folds of 8+8+12-2 = 26 -> 78
+        #     along N: N=5 -> S_C=5: 2 x 1 folds of 26             -> 52
+        assert split_gemm_cycles(M, K, N, 1, 4, R, C, OS) == min(3 * 26, 2 * 26)  # 52, N
 
     def test_two_groups_on_four_cores_get_two_cores_each(self):
         # split = 4 // 2 = 2. ws along M: M=8 -> 6 folds of 2*8+8+8-2 = 30 -> 180;
@@ -118,7 +120,7 @@ class TestSplitGemmCycles:
         assert split_gemm_cycles(M, K, N, 3, 4, R, C, WS) == self.WHOLE_WS
 
     def test_single_core_runs_groups_back_to_back(self):
-        assert split_gemm_cycles(M, K, N, 3, 1, R, C, OS) == 3 * 204
+        assert split_gemm_cycles(M, K, N, 3, 1, R, C, OS) == 3 * 156
 
 
 class TestBufferWords:
@@ -159,3 +161,32 @@ class TestBufferWords:
         for dataflow in (WS, OS, IS):
             _, acc = buffer_words(5, 8, 7, 8, 8, dataflow)
             assert acc == 5 * 7
+
+
+# --- SCALE-Sim as an independent oracle ----------------------------------------------------------
+# "Total Cycles" of COMPUTE_REPORT.csv from SCALE-Sim 3.0.0 (`pip install scalesim`, GEMM input
+# mode, 1 MiB SRAMs, USER bandwidth 100: 0 stall cycles reported for every run), recorded by hand
+# from the runs, not computed by synth. SCALE-Sim counts cycles from 0, so its figure is
+# gemm_cycles - 1: the tests add the 1 back. ws and is agree with the fold formula exactly (and
+# on 60 random shapes through SCALE-Sim's compute model); os does not: SCALE-Sim's os fold is
+# T input rows plus C - 1 drain rows, skewed over R - 1 rows (systolic_compute_os.py,
+# create_ifmap_demand_mat), i.e. R + C + T - 2 cycles where the formula gives 2R + C + T - 2.
+SCALE_SIM_3_0_0_REPORTED = [
+    # (M, K, N, rows, cols): {dataflow: "Total Cycles", counted from 0}
+    ((16, 12, 20, 8, 8), {WS: 227, OS: 155, IS: 167}),
+    ((16, 12, 20, 8, 4), {WS: 339, OS: 219, IS: 303}),
+    ((5, 3, 2, 8, 8), {WS: 26, OS: 16, IS: 23}),
+    ((100, 37, 55, 16, 8), {WS: 2897, OS: 2890, IS: 3626}),
+]
+
+
+@pytest.mark.parametrize("shape, reported", SCALE_SIM_3_0_0_REPORTED)
+@pytest.mark.parametrize("dataflow", [WS, IS])
+def test_ws_and_is_agree_with_scale_sim(shape, reported, dataflow):
+    assert gemm_cycles(*shape, dataflow) == reported[dataflow] + 1
+
+
+@pytest.mark.parametrize("shape, reported", SCALE_SIM_3_0_0_REPORTED)
+def test_os_agrees_with_scale_sim(shape, reported):
+    # DESIGN.md: compute cycles "must agree with SCALE-Sim's compute cycles".
+    assert gemm_cycles(*shape, OS) == reported[OS] + 1

@@ -29,6 +29,14 @@ def test_capacity_and_min_replicas_by_hand():
     assert min_replicas_for_load(service, batch=4, qps=3000.0) == 4  # at capacity: unstable
 
 
+@settings(max_examples=200, deadline=None)
+@given(batch=st.integers(1, 8), qps=st.floats(1.0, 1e5))
+def test_min_replicas_is_the_fewest_with_enough_capacity(batch, qps):
+    replicas = min_replicas_for_load(AFFINE_S, batch, qps)
+    assert capacity_qps(AFFINE_S, replicas, batch) > qps
+    assert replicas == 1 or capacity_qps(AFFINE_S, replicas - 1, batch) <= qps
+
+
 def test_latency_lower_bound_by_hand():
     assert latency_lower_bound(SLOW_GROWTH_S, 8) == pytest.approx(1.0e-3)
     # qps 1500, one replica, p99. A 1.0 ms bound forces batches of one, which cost 1.0 ms of

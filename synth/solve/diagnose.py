@@ -1,0 +1,133 @@
+"""When nothing fits: for each requirement, the value a design needs with the others kept.
+
+Each requirement is dropped in turn and the same search (MILP + exact check + cuts) finds the
+best value of that requirement's own metric with every other requirement kept: the smallest
+power, area or cost budget, the shortest latency, the highest throughput, the smallest
+accuracy loss that some design in the space achieves. Every figure is exact (cost core and
+simulator); a requirement whose removal still leaves the rest infeasible is reported as such.
+"""
+
+from __future__ import annotations
+
+import time
+
+from synth.cost.accuracy import DROP_FACTOR
+from synth.spec.requirements import Objective, ScenarioName
+from synth.solve.loop import run_loop
+from synth.solve.milp import DesignMilp
+from synth.solve.options import SpaceOptions, space_options
+from synth.solve.result import Relaxation
+
+_BUDGETS = (("power_w", Objective.min_power, "W", "peak power"),
+            ("area_mm2", Objective.min_area, "mm2", "area"),
+            ("unit_cost_usd", Objective.min_unit_cost, "USD", "unit cost"))
+
+
+def _search(opts: SpaceOptions, objective: Objective, *, seed: int, deadline: float, focus: int | None = None):
+    milp = DesignMilp(opts, objective=objective, seed=seed, focus=focus)
+    state = run_loop(opts, milp, seed=seed, deadline=deadline)
+    return state.best(), milp
+
+
+def _relaxed(opts: SpaceOptions, update: dict) -> SpaceOptions:
+    req = opts.req.model_copy(update=update)
+    req._source = opts.req.source
+    return space_options(req)
+
+
+def _without_budget(opts, key):
+    return _relaxed(opts, {"budgets": opts.req.budgets.model_copy(update={key: None})})
+
+
+def _with_workload(opts, index, **changes):
+    workloads = list(opts.req.workloads)
+    workloads[index] = workloads[index].model_copy(update=changes)
+    return _relaxed(opts, {"workloads": workloads})
+
+
+def diagnose(opts: SpaceOptions, *, seed: int, deadline: float) -> tuple[Relaxation, ...]:
+    """The relaxation of every requirement that, alone, could make a design exist."""
+    req, found = opts.req, []
+    share = lambda: max(0.5, (deadline - time.perf_counter()) / 4)  # noqa: E731
+    for key, objective, unit, what in _BUDGETS:
+        limit = getattr(req.budgets, key)
+        if limit is None or time.perf_counter() >= deadline:
+            continue
+        best, _ = _search(_without_budget(opts, key), objective, seed=seed,
+                          deadline=min(deadline, time.perf_counter() + share()))
+        needed = best[2].objective_value if best else None
+        found.append(_relaxation(f"budgets.{key}", limit, needed, unit, f"{what} <= {limit:g} {unit}"))
+    for i, workload in enumerate(req.workloads):
+        if time.perf_counter() >= deadline:
+            break
+        name = f"workloads[{workload.name}]"
+        if workload.latency_ms is not None:
+            best, _ = _search(_with_workload(opts, i, latency_ms=None), Objective.min_latency, seed=seed,
+                              deadline=min(deadline, time.perf_counter() + share()), focus=i)
+            needed = best[2].workloads[i].latency_at_percentile_ms if best else None
+            pct = best[2].workloads[i].percentile if best else workload.percentile
+            found.append(_relaxation(f"{name}.latency_ms", workload.latency_ms, needed, "ms",
+                                     f"p{pct:g} <= {workload.latency_ms:g} ms" if pct else
+                                     f"latency <= {workload.latency_ms:g} ms"))
+        if workload.qps is not None:
+            found.append(_qps_relaxation(opts, i, seed=seed, deadline=min(deadline, time.perf_counter() + share())))
+        if workload.max_accuracy_drop_pct is not None:
+            found.append(_accuracy_relaxation(opts, i, seed=seed, deadline=deadline))
+    return tuple(r for r in found if r is not None)
+
+
+def _qps_relaxation(opts: SpaceOptions, i: int, *, seed: int, deadline: float) -> Relaxation:
+    workload = opts.req.workloads[i]
+    name = f"workloads[{workload.name}].qps"
+    if workload.scenario is ScenarioName.offline:
+        best, _ = _search(_with_workload(opts, i, qps=None), Objective.max_throughput, seed=seed,
+                          deadline=deadline, focus=i)
+        needed = best[2].workloads[i].capacity_ips if best else None
+        return _relaxation(name, workload.qps, needed, "inferences/s", f"throughput >= {workload.qps:g}/s",
+                           at_most=True)
+    # Server: the design with the most capacity at a token load, then the highest load it
+    # carries within the latency bound (bisection with the simulator).
+    relaxed = _with_workload(opts, i, qps=1e-6)
+    best, _ = _search(relaxed, Objective.max_throughput, seed=seed, deadline=deadline, focus=i)
+    if best is None:
+        return _relaxation(name, workload.qps, None, "qps", f"qps >= {workload.qps:g}", at_most=True)
+    from synth.serving.capacity import max_qps_within_sla
+    from synth.solve.check import design_of
+    from synth.evaluation import percentile_of, service_table
+    from synth.spec.resolve import resolve_design
+
+    choice = best[1]
+    resolved = resolve_design(opts.req, design_of(opts, choice), "<candidate>")
+    plan = resolved.plans[i]
+    service = service_table(opts.workloads[i].table, resolved, plan, plan.batch).service_s
+    needed = max_qps_within_sla(service, replicas=plan.replicas * resolved.design.chips, max_batch=plan.batch,
+                                timeout_s=plan.batch_timeout_ms / 1e3, latency_bound_s=workload.latency_ms / 1e3,
+                                percentile=percentile_of(workload), seed=seed)
+    return _relaxation(name, workload.qps, needed, "qps", f"qps >= {workload.qps:g}", at_most=True)
+
+
+def _accuracy_relaxation(opts: SpaceOptions, i: int, *, seed: int, deadline: float) -> Relaxation | None:
+    workload = opts.req.workloads[i]
+    from synth.cost.accuracy import accuracy_drop_pct
+    from synth.spec.resolve import accuracy_table
+
+    name = opts.workloads[i].model_name
+    drops = sorted({accuracy_drop_pct(name, q, accuracy_table(workload)) for q in DROP_FACTOR})
+    for drop in drops:
+        if drop <= workload.max_accuracy_drop_pct or time.perf_counter() >= deadline:
+            continue
+        best, _ = _search(_with_workload(opts, i, max_accuracy_drop_pct=drop), opts.req.objective, seed=seed,
+                          deadline=deadline)
+        if best is not None:
+            return _relaxation(f"workloads[{workload.name}].max_accuracy_drop_pct", workload.max_accuracy_drop_pct,
+                               drop, "pct", f"accuracy drop <= {workload.max_accuracy_drop_pct:g} pct")
+    return None
+
+
+def _relaxation(requirement, limit, needed, unit, stated, at_most=False) -> Relaxation:
+    if needed is None:
+        message = f"{requirement}: {stated}: still infeasible with this requirement dropped"
+    else:
+        relation = "<=" if at_most else ">="
+        message = f"{requirement}: {stated} needs {relation} {needed:.4g} {unit} with the other requirements kept"
+    return Relaxation(requirement=requirement, limit=limit, needed=needed, unit=unit, message=message)

@@ -1,0 +1,118 @@
+"""synthesize(): requirements in, the provably best design out (or the smallest relaxation)."""
+
+from __future__ import annotations
+
+import math
+import time
+
+from synth.results import Evaluation
+from synth.spec.requirements import Requirements
+from synth.solve.diagnose import diagnose
+from synth.solve.loop import SearchState, run_loop, score
+from synth.solve.milp import DesignMilp
+from synth.solve.options import SpaceOptions, space_options
+from synth.solve.result import Certificate, Result, Status
+
+METHODS = ("milp", "exhaustive", "optuna", "random")
+ALTERNATIVES = 5
+DEFAULT_TIME_LIMIT_S = 120.0
+
+
+def synthesize(requirements: Requirements, *, method: str = "milp", seed: int = 0,
+               time_limit_s: float | None = None, refine: bool = True, alternatives: int = ALTERNATIVES,
+               diagnose_infeasible: bool = True) -> Result:
+    """The lowest-cost design that meets every requirement, with its certificate.
+
+    method: "milp" (default; proven optimal), "exhaustive" (every point through the exact
+    evaluator; small spaces only), "optuna" or "random" (heuristics over the same space and
+    evaluator, for comparison; they prove nothing). `refine` arrives with the refinement
+    issue; until then it is ignored."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    started = time.perf_counter()
+    limit = DEFAULT_TIME_LIMIT_S if time_limit_s is None else time_limit_s
+    deadline = started + limit
+    opts = space_options(requirements)
+    build_s = time.perf_counter() - started
+    if method == "milp":
+        return _milp(opts, seed=seed, started=started, deadline=deadline, build_s=build_s,
+                     alternatives=alternatives, diagnose_infeasible=diagnose_infeasible)
+    if method == "exhaustive":
+        from synth.solve.exhaustive import exhaustive_search
+
+        state = exhaustive_search(opts, seed=seed, deadline=deadline)
+    else:
+        from synth.solve.heuristic import heuristic_search
+
+        state = heuristic_search(opts, method=method, seed=seed, deadline=deadline)
+    return _result(opts, state, method=method, seed=seed, started=started, build_s=build_s)
+
+
+def _milp(opts: SpaceOptions, *, seed, started, deadline, build_s, alternatives, diagnose_infeasible) -> Result:
+    t = time.perf_counter()
+    milp = DesignMilp(opts, seed=seed)
+    build_s += time.perf_counter() - t
+    state = run_loop(opts, milp, seed=seed, deadline=deadline)
+    extra = _alternatives(opts, milp, state, seed=seed, deadline=deadline, wanted=alternatives)
+    relaxation = ()
+    if state.infeasible and diagnose_infeasible:
+        relaxation = diagnose(opts, seed=seed, deadline=deadline)
+    return _result(opts, state, method="milp", seed=seed, started=started, build_s=build_s,
+                   extra_alternatives=extra, relaxation=relaxation)
+
+
+def _alternatives(opts: SpaceOptions, milp: DesignMilp, state: SearchState, *, seed, deadline, wanted) -> list:
+    """Next-best designs on distinct hardware: exclude the hardware of every design kept so far
+    and run the same loop again (each alternative is the proven best of what remains, within
+    the time left)."""
+    if not state.feasible or wanted <= 0:
+        return []
+    found: list = []
+    seen = {state.best()[1].hardware}
+    for value, choice, evaluation in sorted(state.feasible, key=lambda item: item[0]):
+        if choice.hardware not in seen and len(found) < wanted:
+            seen.add(choice.hardware)
+            found.append((value, choice, evaluation))
+    for hardware in seen:
+        milp.cut_hardware(hardware)
+    budget_end = min(deadline, time.perf_counter() + max(2.0, 0.5 * (deadline - time.perf_counter())))
+    while len(found) < wanted and time.perf_counter() < budget_end:
+        more = run_loop(opts, milp, seed=seed, deadline=budget_end, max_iterations=200)
+        best = more.best()
+        if best is None:
+            break
+        found.append(best)
+        milp.cut_hardware(best[1].hardware)
+    found.sort(key=lambda item: item[0])
+    return found[:wanted]
+
+
+def _result(opts: SpaceOptions, state: SearchState, *, method, seed, started, build_s,
+            extra_alternatives=(), relaxation=()) -> Result:
+    best = state.best()
+    objective = opts.req.objective
+    if best is not None:
+        status = Status.optimal if state.proven else Status.feasible
+    else:
+        status = Status.infeasible if state.infeasible else Status.unknown
+    value = best[0] if best else None
+    bound = state.bound
+    gap = None
+    if value is not None and bound is not None and math.isfinite(bound):
+        gap = max(0.0, (value - bound) / max(abs(value), 1e-12))
+    sign = -1.0 if objective.value == "max_throughput" else 1.0
+    certificate = Certificate(
+        objective=None if value is None else sign * value,
+        bound=None if bound is None or not math.isfinite(bound) else sign * bound,
+        gap=gap, iterations=state.iterations, cuts=state.cuts, exact_checks=state.checks,
+        build_s=build_s, solve_s=state.solve_s, check_s=state.check_s,
+        seconds=time.perf_counter() - started, method=method, notes=tuple(state.notes))
+    evaluation: Evaluation | None = best[2] if best else None
+    alternatives = tuple(item[2] for item in extra_alternatives)
+    return Result(status=status, method=method, seed=seed, objective_name=objective.value,
+                  design=evaluation.design if evaluation else None, evaluation=evaluation,
+                  certificate=certificate, alternatives=alternatives, relaxation=tuple(relaxation),
+                  design_points=opts.design_points)
+
+
+__all__ = ["METHODS", "synthesize", "score"]
