@@ -367,6 +367,8 @@ def main(argv: list[str] | None = None) -> int:
                              "(default %(default)s)")
     parser.add_argument("--timeout", type=float, default=900.0,
                         help="time limit per SCALE-Sim run in seconds (default %(default)s)")
+    parser.add_argument("--verbose", action="store_true",
+                        help="print each SCALE-Sim run's wall time to stderr")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir of configs/reports")
     args = parser.parse_args(argv)
 
@@ -396,7 +398,14 @@ def main(argv: list[str] | None = None) -> int:
             futures = [pool.submit(run_chunk, chunk, args.scalesim_python, tmp, args.timeout)
                        for chunk in chunks]
             for fut in concurrent.futures.as_completed(futures):
-                results.extend(fut.result())
+                chunk_results = fut.result()
+                results.extend(chunk_results)
+                if args.verbose:
+                    c = chunk_results[0].case
+                    est = sum(estimated_seconds(r.case) for r in chunk_results)
+                    print(f"run {c.array} {c.dataflow}: {len(chunk_results)} layer(s) "
+                          f"({', '.join(r.case.name for r in chunk_results)}), "
+                          f"{chunk_results[0].seconds:.1f} s (est. {est:.1f} s)", file=sys.stderr)
     finally:
         if args.keep:
             print(f"configs, topologies and reports kept in {tmp}", file=sys.stderr)

@@ -101,6 +101,8 @@ def run_loop(opts: SpaceOptions, milp: DesignMilp, *, seed: int, deadline: float
         state.check_s += time.perf_counter() - started
         state.checks += 1
         evaluation = verdict.evaluation
+        for i in range(len(opts.workloads)):
+            milp.tighten(choice, i)
         if evaluation.feasible:
             value = score(objective, objective_of(evaluation, milp))
             state.feasible.append((value, choice, evaluation))

@@ -23,9 +23,11 @@ from synth.cost.chip import (
 from synth.cost.constants import PE_SUPPORTS
 from synth.cost.dvfs import dynamic_energy_scale
 from synth.spec.requirements import Objective, ScenarioName
-from synth.solve.options import SpaceOptions
+from synth.solve.options import SpaceOptions, combo_service_times
 
 LOG_OBJECTIVES = (Objective.min_latency, Objective.max_throughput)
+# Operand width order: every layer of a wider precision moves at least as many bytes.
+PRECISION_WIDTH = {"int8": 0, "int8+fp16": 1, "fp16": 2, "bf16": 2, "fp32": 3}
 # Strict inequalities (stability) are kept as >= with this margin in log space; the exact check
 # decides the boundary, so the margin only has to be smaller than any real difference.
 STRICT = 1e-9
@@ -223,16 +225,23 @@ class DesignMilp:
             clock_term = sum(log_clock[f] * m.u[f] for f in range(len(g.clock_ghz)))
             b.cons.add(b.theta >= sum(log_cyc[k] * b.w[k] for k in log_cyc) - clock_term)
             b.cons.add(b.theta1 >= sum(log_cyc1[k] * b.w[k] for k in log_cyc1) - clock_term)
+            # Memory bound with the chosen SRAM: joint (batch, precision, SRAM) one-hot.
+            SRI = range(len(g.sram_mib))
+            b.bqs = pyo.Var(B, Q, SRI, within=pyo.Binary)
+            for j in B:
+                for q in Q:
+                    b.cons.add(sum(b.bqs[j, q, r] for r in SRI) == b.bq[j, q])
+            for r in SRI:
+                b.cons.add(sum(b.bqs[j, q, r] for j in B for q in Q) == m.v[r])
             log_traffic = np.log(np.maximum(wo.traffic_min, 1.0))
-            b.cons.add(b.theta >= sum(float(log_traffic[j, q]) * b.bq[j, q] for j in B for q in Q)
-                       - sum(log_bw[k] * m.t[k] for k in range(len(g.memories)))
-                       - sum(math.log(c) * b.pair[r] for r, (_, c) in enumerate(wo.pairs))
-                       + sum(math.log(g.cores[n]) * m.n[n] for n in range(len(g.cores))))
             log_traffic_one = np.log(np.maximum(wo.traffic_one, 1.0))
-            b.cons.add(b.theta1 >= sum(float(log_traffic_one[q]) * b.bq[j, q] for j in B for q in Q)
-                       - sum(log_bw[k] * m.t[k] for k in range(len(g.memories)))
-                       - sum(math.log(c) * b.pair[r] for r, (_, c) in enumerate(wo.pairs))
-                       + sum(math.log(g.cores[n]) * m.n[n] for n in range(len(g.cores))))
+            share = (- sum(log_bw[k] * m.t[k] for k in range(len(g.memories)))
+                     - sum(math.log(c) * b.pair[r] for r, (_, c) in enumerate(wo.pairs))
+                     + sum(math.log(g.cores[n]) * m.n[n] for n in range(len(g.cores))))
+            b.cons.add(b.theta >= sum(float(log_traffic[j, q, r]) * b.bqs[j, q, r] for j in B for q in Q for r in SRI)
+                       + share)
+            b.cons.add(b.theta1 >= sum(float(log_traffic_one[q, r]) * b.bqs[j, q, r] for j in B for q in Q for r in SRI)
+                       + share)
             # log(capacity) = log(replicas per chip) + log(chips) + log(batch) - theta.
             b.log_capacity = pyo.Expression(expr=sum(math.log(r) * b.pair[k] for k, (r, _) in enumerate(wo.pairs))
                                             + sum(math.log(g.chips[h]) * m.h[h] for h in range(len(g.chips)))
@@ -382,6 +391,55 @@ class DesignMilp:
         """Remove every design that runs workload i as `choice` does on hardware no better."""
         terms = self._hardware_indicators(choice, monotone=monotone) + self._plan_indicators(choice, i)
         self.model.cuts.add(sum(terms) <= len(terms) - 1)
+
+    def tighten(self, choice: Choice, i: int) -> bool:
+        """Make the service-time bounds of workload i exact for the combination of choices its
+        time depends on, at every clock, and valid bounds for every combination that is no
+        faster: theta >= log T(B, f) whenever the design has this shape, dataflow and cores per
+        replica, at most this SRAM and bandwidth, at least this many cores (a smaller share), a
+        batch at least this large and a precision at least this wide. Service time is
+        non-increasing in SRAM, bandwidth and share and non-decreasing in batch and operand
+        bytes (cost core, tests/cost/test_properties.py), so the cut never excludes anything.
+        The right-hand side drops by a valid big-M (largest log time minus theta's lower bound)
+        when any indicator is off."""
+        key = self._combo_key(choice, i)
+        tightened = self.__dict__.setdefault("_tightened", set())
+        if key in tightened:
+            return False
+        tightened.add(key)
+        m, g, b = self.model, self.opts.grid, self.model.wl[i]
+        times, times_one = combo_service_times(self.opts, choice, i)
+        for theta, table, with_batch in ((b.theta, times, True), (b.theta1, times_one, False)):
+            indicators = self._region_indicators(choice, i, with_batch=with_batch)
+            mismatch = len(indicators) - sum(indicators)
+            logs = np.log(table)
+            big = float(logs.max()) + 61.0
+            m.cuts.add(theta >= sum(float(logs[f]) * m.u[f] for f in range(len(g.clock_ghz))) - big * mismatch)
+        return True
+
+    def _combo_key(self, choice: Choice, i: int) -> tuple:
+        j, q, r = choice.plans[i]
+        return (i, choice.shape, choice.dataflow, self.opts.workloads[i].pairs[r][1], j, q, choice.sram,
+                choice.memory, choice.cores)
+
+    def _region_indicators(self, choice: Choice, i: int, *, with_batch: bool) -> list:
+        """Indicators of the designs whose workload i runs no faster than in `choice`."""
+        m, g, b, wo = self.model, self.opts.grid, self.model.wl[i], self.opts.workloads[i]
+        j, q, r = choice.plans[i]
+        per_replica = wo.pairs[r][1]
+        bw = g.memories[choice.memory].bandwidth_gbps
+        width = PRECISION_WIDTH[wo.precisions[q]]
+        wider = [qq for qq, name in enumerate(wo.precisions) if PRECISION_WIDTH[name] >= width]
+        larger = [jj for jj, batch in enumerate(wo.batches) if batch >= wo.batches[j]] if with_batch \
+            else list(range(len(wo.batches)))
+        return [
+            m.x[choice.shape], m.y[choice.dataflow],
+            sum(b.pair[k] for k, (_, c) in enumerate(wo.pairs) if c == per_replica),
+            sum(b.bq[jj, qq] for jj in larger for qq in wider),
+            sum(m.v[k] for k in range(len(g.sram_mib)) if g.sram_mib[k] <= g.sram_mib[choice.sram]),
+            sum(m.t[k] for k in range(len(g.memories)) if g.memories[k].bandwidth_gbps <= bw),
+            sum(m.n[k] for k in range(len(g.cores)) if g.cores[k] >= g.cores[choice.cores]),
+        ]
 
     def cut_hardware(self, hardware: tuple[int, ...]) -> None:
         """Remove every design on this hardware (to list alternatives on distinct hardware)."""

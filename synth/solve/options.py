@@ -41,8 +41,8 @@ class WorkloadOptions:
     cycles: np.ndarray  # [shape, dataflow, core option, batch] compute-bound cycles of one batch
     core_values: tuple[int, ...]  # cores-per-replica values indexing cycles' third axis
     cycles_one: np.ndarray  # [shape, dataflow, core option] the same for a batch of one
-    traffic_min: np.ndarray  # [batch, precision] DRAM bytes with the largest SRAM share
-    traffic_one: np.ndarray  # [precision] the same for a batch of one
+    traffic_min: np.ndarray  # [batch, precision, sram] DRAM bytes with the whole chip's SRAM as share
+    traffic_one: np.ndarray  # [precision, sram] the same for a batch of one
     weight_bytes: np.ndarray  # [precision] stored parameter bytes
     mac_pj: np.ndarray  # [precision] MAC energy per inference at nominal V (45 nm pJ x scales)
     accuracy_drop: np.ndarray  # [precision]
@@ -100,17 +100,7 @@ def workload_options(req: Requirements, tech: Technology, grid: Grid, index: int
     core_values = tuple(sorted({c for _, c in pairs}))
     cycles = _cycles_table(table, tech, grid, core_values, batches)
     cycles_one = _cycles_table(table, tech, grid, core_values, (1,))[..., 0]
-    with_one = (1,) + batches
-    traffic = np.zeros((len(with_one), len(precisions)))
-    size = len(with_one)
-    for j, q in enumerate(precisions):
-        fig = batch_figures(table, tech, rows=np.ones(size), cols=np.ones(size), cores=np.ones(size),
-                            dataflow=np.zeros(size, dtype=int), clock_ghz=np.ones(size),
-                            voltage_v=np.full(size, tech.nominal_voltage_v),
-                            sram_mib=np.full(size, max(grid.sram_mib)), bandwidth_gbps=np.ones(size),
-                            dram_pj_per_bit=np.zeros(size), batch=np.array(with_one),
-                            cores_per_replica=np.ones(size), precision=np.full(size, PRECISION_CODES[q]))
-        traffic[:, j] = fig.dram_bytes
+    traffic = _traffic_table(table, tech, grid, (1,) + batches, precisions)
     codes = np.array([PRECISION_CODES[q] for q in precisions])
     mac_pj = _mac_pj_per_inference(table, tech, codes)
     return WorkloadOptions(
@@ -125,6 +115,21 @@ def _mac_pj_per_inference(table: LayerTable, tech: Technology, codes: np.ndarray
     macs = table.m * table.k * table.n * table.groups * table.count
     per_layer = layer_mac_pj(codes[:, None], table.sensitive[None, :])
     return np.sum(per_layer * macs, axis=1) * tech.mac_energy_scale * tech.pe_energy_overhead
+
+
+def _traffic_table(table: LayerTable, tech: Technology, grid: Grid, batches, precisions) -> np.ndarray:
+    """DRAM bytes of one batch for every (batch, precision, SRAM size), the replica holding the
+    whole chip's SRAM: a lower bound for any replica, whose share is never larger."""
+    combos = list(itertools.product(batches, precisions, grid.sram_mib))
+    size = len(combos)
+    fig = batch_figures(table, tech, rows=np.ones(size), cols=np.ones(size), cores=np.ones(size),
+                        dataflow=np.zeros(size, dtype=int), clock_ghz=np.ones(size),
+                        voltage_v=np.full(size, tech.nominal_voltage_v),
+                        sram_mib=np.array([s for _, _, s in combos], dtype=float), bandwidth_gbps=np.ones(size),
+                        dram_pj_per_bit=np.zeros(size), batch=np.array([b for b, _, _ in combos]),
+                        cores_per_replica=np.ones(size),
+                        precision=np.array([PRECISION_CODES[q] for _, q, _ in combos]))
+    return fig.dram_bytes.reshape(len(batches), len(precisions), len(grid.sram_mib))
 
 
 def _cycles_table(table: LayerTable, tech: Technology, grid: Grid, core_values, batches) -> np.ndarray:
@@ -150,3 +155,24 @@ def space_options(req: Requirements) -> SpaceOptions:
     workloads = tuple(workload_options(req, tech, grid, i) for i in range(len(req.workloads)))
     return SpaceOptions(req, tech, grid, voltages, workloads)
 
+
+
+def combo_service_times(opts: SpaceOptions, choice, i: int) -> tuple[np.ndarray, np.ndarray]:
+    """Exact service time of workload i's batch and of a batch of one, at every grid clock,
+    for the shape, dataflow, SRAM, memory, cores and plan of `choice` (cost core)."""
+    g, wo = opts.grid, opts.workloads[i]
+    j, q, r = choice.plans[i]
+    rows, cols = g.array_shapes[choice.shape]
+    memory = g.memories[choice.memory]
+    clocks = np.array(g.clock_ghz * 2)
+    size = clocks.size
+    fig = batch_figures(
+        wo.table, opts.tech, rows=np.full(size, rows), cols=np.full(size, cols),
+        cores=np.full(size, g.cores[choice.cores]),
+        dataflow=np.full(size, DATAFLOW_CODES[g.dataflows[choice.dataflow]]), clock_ghz=clocks,
+        voltage_v=np.concatenate([opts.voltages, opts.voltages]), sram_mib=np.full(size, g.sram_mib[choice.sram]),
+        bandwidth_gbps=np.full(size, memory.bandwidth_gbps), dram_pj_per_bit=np.full(size, memory.pj_per_bit),
+        batch=np.repeat([wo.batches[j], 1], len(g.clock_ghz)), cores_per_replica=np.full(size, wo.pairs[r][1]),
+        precision=np.full(size, PRECISION_CODES[wo.precisions[q]]))
+    half = len(g.clock_ghz)
+    return fig.service_s[:half], fig.service_s[half:]

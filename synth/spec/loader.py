@@ -214,5 +214,6 @@ def read_document(path: str | Path) -> tuple[Any, str]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise SpecError([Problem(source, "", f"must be UTF-8 text, got a bad byte at offset {exc.start}")]) from None
+        message = f"must be UTF-8 text, got a bad byte at offset {exc.start}"
+        raise SpecError([Problem(source, "", message)]) from None
     return parse_text(text, source), source

@@ -101,7 +101,8 @@ def _branches(union: Any, discriminator: str | None) -> dict[str, Any]:
     """Tag -> annotation for each branch of a tagged union: Tag(...) or the discriminator's Literal."""
     result: dict[str, Any] = {}
     for member in get_args(union):
-        tags = [m.tag for m in get_args(member)[1:] if isinstance(m, Tag)] if get_origin(member) is Annotated else []
+        metadata = get_args(member)[1:] if get_origin(member) is Annotated else ()
+        tags = [item.tag for item in metadata if isinstance(item, Tag)]
         inner, _ = _unwrap(member)
         if not tags and discriminator and _is_model(inner) and discriminator in inner.model_fields:
             literal = inner.model_fields[discriminator].annotation
@@ -207,7 +208,8 @@ def validate_model(model: type[BaseModel], data: Any, source: str, *, prefix: st
     if data is None:
         raise SpecError([Problem(source, prefix, "must be a mapping of keys, got an empty document")])
     if not isinstance(data, Mapping):
-        raise SpecError([Problem(source, prefix, f"must be a mapping (key: value), got {format_value(data)}")])
+        message = f"must be a mapping (key: value), got {format_value(data)}"
+        raise SpecError([Problem(source, prefix, message)])
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -8,11 +8,9 @@ through the real CLI in a fresh interpreter (must exit 2 in < 3 s, start-up incl
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -153,38 +151,15 @@ def _cases(table: dict[str, tuple[str, ...]], prefix: str, bugs: dict[str, str])
 @dataclass(frozen=True)
 class CliRun:
     result: subprocess.CompletedProcess
-    seconds: float  # wall time of this one run, interpreter start-up included
-    cwd: Path
+    seconds: float  # wall time, interpreter start-up included
 
 
-def _run_cli(args: list[str], cwd: Path) -> CliRun:
+def _run_cli(*args: str, cwd: Path) -> CliRun:
+    """The real CLI in a fresh interpreter (one at a time, so each is timed without contention)."""
     start = time.perf_counter()
     result = subprocess.run([*CLI, *args], cwd=cwd, capture_output=True, text=True, timeout=60,
                             errors="replace")
-    return CliRun(result, time.perf_counter() - start, cwd)
-
-
-def _cli_args(test: str, name: str) -> list[str]:
-    if test == "test_synth_check_rejects":
-        return ["check", str(FIXTURES / name)]
-    return ["eval", str(VALID_REQUIREMENTS), "--design", str(DESIGN_FIXTURES / name)]
-
-
-@pytest.fixture(scope="module")
-def cli_runs(request, tmp_path_factory) -> dict[tuple[str, str], CliRun]:
-    """Every CLI case selected in this session, run up front one per CPU (no pytest-xdist needed).
-
-    Each run is a fresh interpreter in its own working directory (where the python-tag payload
-    would write its marker) and is timed on its own."""
-    jobs = {}
-    for item in request.session.items:
-        test = getattr(item, "originalname", None)
-        if test in ("test_synth_check_rejects", "test_synth_eval_rejects") and item.path == Path(__file__):
-            name = item.callspec.params["name"]
-            jobs[test, name] = (_cli_args(test, name), tmp_path_factory.mktemp("cli"))
-    with ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
-        futures = {key: pool.submit(_run_cli, *job) for key, job in jobs.items()}
-        return {key: future.result() for key, future in futures.items()}
+    return CliRun(result, time.perf_counter() - start)
 
 
 def _assert_rejected_by_cli(run: CliRun, path: Path, expected: tuple[str, ...]) -> None:
@@ -239,10 +214,11 @@ def test_requirements_rejected_in_process(name, tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("name", _cases(REQUIREMENTS_CASES, "", BUGS | CLI_BUGS))
-def test_synth_check_rejects(name, cli_runs):
-    run = cli_runs["test_synth_check_rejects", name]
-    _assert_rejected_by_cli(run, FIXTURES / name, REQUIREMENTS_CASES[name])
-    assert not (run.cwd / PWNED_MARKER).exists()
+def test_synth_check_rejects(name, tmp_path):
+    path = FIXTURES / name
+    run = _run_cli("check", str(path), cwd=tmp_path)  # cwd: where the python-tag payload would write
+    _assert_rejected_by_cli(run, path, REQUIREMENTS_CASES[name])
+    assert not (tmp_path / PWNED_MARKER).exists()
 
 
 def test_python_tag_payload_is_live_so_the_marker_check_means_something(tmp_path, monkeypatch):
@@ -273,5 +249,7 @@ def test_design_rejected_in_process(name, requirements):
 
 
 @pytest.mark.parametrize("name", _cases(DESIGN_CASES, "design/", BUGS))
-def test_synth_eval_rejects(name, cli_runs):
-    _assert_rejected_by_cli(cli_runs["test_synth_eval_rejects", name], DESIGN_FIXTURES / name, DESIGN_CASES[name])
+def test_synth_eval_rejects(name, tmp_path):
+    path = DESIGN_FIXTURES / name
+    run = _run_cli("eval", str(VALID_REQUIREMENTS), "--design", str(path), cwd=tmp_path)
+    _assert_rejected_by_cli(run, path, DESIGN_CASES[name])
