@@ -102,7 +102,7 @@ PROBE = """\
 import importlib.metadata as md
 import numpy
 import scalesim.scale_sim
-print(md.version("scalesim"), "(numpy " + numpy.__version__ + ")")
+print(md.version("scalesim") + ", numpy " + numpy.__version__)
 """
 
 
@@ -141,7 +141,7 @@ def _ceil_div(a: int, b: int) -> int:
 
 
 def scalesim_mapping(m: int, k: int, n: int, dataflow: str) -> tuple[int, int, int]:
-    """(S_R, S_C, T) as SCALE-Sim derives them from its operand matrices (ifmap M x K, filter K x N)."""
+    """(S_R, S_C, T) as SCALE-Sim derives them from its operands (ifmap M x K, filter K x N)."""
     return {"os": (m, n, k), "ws": (k, n, m), "is": (k, m, n)}[dataflow]
 
 
@@ -286,7 +286,7 @@ def run_chunk(chunk: list[Case], python: str, workdir: Path, timeout: float) -> 
 
 
 def render(results: list[Result], version: str, wall: float, jobs: int) -> str:
-    out = [f"SCALE-Sim {version} (GEMM mode, CALC bandwidth) vs synth.cost.systolic.gemm_cycles; "
+    out = [f"SCALE-Sim {version}; GEMM mode, CALC bandwidth; vs synth.cost.systolic.gemm_cycles; "
            f"{len(results)} cases, {wall:.0f} s wall on {jobs} worker(s).", "",
            "SS = SCALE-Sim COMPUTE_REPORT \"Total Cycles\" (counted from 0); "
            "SS+1 = Total - Stall + 1, the count-from-1 figure synth should equal; "
@@ -337,8 +337,8 @@ def render(results: list[Result], version: str, wall: float, jobs: int) -> str:
                f"SCALE-Sim results exactly.")
     if compared - exact:
         out.append(f"Of the {compared - exact} disagreements, {over_by_fold_rows} are exactly "
-                   "folds x R cycles too many in synth (synth charges 2R + C + T - 2 per os fold; "
-                   "SCALE-Sim charges R + C + T - 2).")
+                   "folds x R cycles more in synth: an R-cycle preload per fold, which SCALE-Sim "
+                   "charges under ws and is but not under os (R + C + T - 2 per os fold).")
     if stalled:
         out.append(f"Note: {stalled} case(s) reported memory stalls; SS+1 excludes them.")
     if skipped:
@@ -376,7 +376,8 @@ def main(argv: list[str] | None = None) -> int:
     if version is None:
         print(f"SCALE-Sim not available ({reason}); skipping the comparison.\n"
               "Install it outside synth's environment, e.g.\n"
-              "  python3.11 -m venv /tmp/ssvenv && /tmp/ssvenv/bin/pip install scalesim 'numpy<2.4'\n"
+              "  python3.11 -m venv /tmp/ssvenv\n"
+              "  /tmp/ssvenv/bin/pip install scalesim 'numpy<2.4'\n"
               "or pass --scalesim-python /path/to/python.")
         return 0
 

@@ -18,13 +18,15 @@ from synth.results import (
     ChipResult, Evaluation, LayerResult, SystemResult, Violation, WorkloadResult,
 )
 from synth.serving.scenarios import multi_stream_latency, single_stream_latency
-from synth.serving.simulator import simulate_server
+from synth.serving.bounds import server_feasible_necessary
+from synth.serving.simulator import decide_sla, simulate_server
 from synth.spec.design import Design
 from synth.spec.requirements import Objective, Requirements, ScenarioName, Workload
 from synth.spec.resolve import ResolvedDesign, ResolvedPlan, accuracy_table, resolve_design, resolve_model
 
 DEFAULT_PERCENTILE = {"single_stream": 90.0, "multi_stream": 99.0, "server": 99.0, "offline": None}
 MULTI_STREAM_SAMPLES = 8
+SHORT_RUN_QUERIES = 20_000
 SECONDS_PER_YEAR = 365.25 * 24 * 3600
 OBJECTIVE_UNITS = {
     Objective.min_power: "W", Objective.min_area: "mm2", Objective.min_unit_cost: "USD",
@@ -59,7 +61,7 @@ def service_table(table: LayerTable, resolved: ResolvedDesign, plan: ResolvedPla
 
 
 @dataclass(frozen=True, slots=True)
-class _Served:
+class Served:
     latency_s: dict[str, float]
     at_percentile_s: float
     throughput_ips: float
@@ -70,32 +72,51 @@ class _Served:
     simulation: dict | None
 
 
-def _serve(workload: Workload, plan: ResolvedPlan, service_s: np.ndarray, replicas: int, seed: int) -> _Served:
+def serve(workload: Workload, plan: ResolvedPlan, service_s: np.ndarray, replicas: int, seed: int) -> Served:
     batch = plan.batch
     capacity = replicas * batch / service_s[batch - 1]
     scenario = workload.scenario
     pct = percentile_of(workload)
     if scenario is ScenarioName.single_stream:
         lat = single_stream_latency(service_s)
-        return _Served(_flat(lat), lat, 1 / lat, capacity, 1, True, "exact", None)
+        return Served(_flat(lat), lat, 1 / lat, capacity, 1, True, "exact", None)
     if scenario is ScenarioName.multi_stream:
         lat = multi_stream_latency(service_s[:batch], replicas)
         share = math.ceil(MULTI_STREAM_SAMPLES / replicas)
-        return _Served(_flat(lat), lat, MULTI_STREAM_SAMPLES / lat, capacity, min(share, batch), True, "exact", None)
+        return Served(_flat(lat), lat, MULTI_STREAM_SAMPLES / lat, capacity, min(share, batch), True, "exact", None)
     if scenario is ScenarioName.offline:
         lat = float(service_s[batch - 1])
         rate = capacity if workload.qps is None else min(workload.qps, capacity)
-        return _Served(_flat(lat), lat, rate, capacity, batch, True, "exact", None)
-    result = simulate_server(service_s[:batch], arrival_rate_qps=workload.qps, replicas=replicas,
-                             max_batch=batch, timeout_s=plan.batch_timeout_ms / 1e3, seed=seed,
-                             percentile=pct)
+        return Served(_flat(lat), lat, rate, capacity, batch, True, "exact", None)
+    result, verdict = simulate_for_sla(workload, service_s[:batch], replicas=replicas, batch=batch,
+                              timeout_s=plan.batch_timeout_ms / 1e3, seed=seed, percentile=pct)
     latency = {"p50": result.p50_s, "p90": result.p90_s, "p99": result.p99_s, "p999": result.p999_s}
     sim = {"seed": result.seed, "queries": result.n_queries, "status": result.status.value,
            "percentile_ci_ms": [result.ci_low_s * 1e3, result.ci_high_s * 1e3],
            "mean_batch": result.mean_batch_size, "replica_busy_fraction": result.utilization}
     rate = result.achieved_throughput_qps if result.stable else capacity
     mean_batch = result.mean_batch_size if result.stable else batch
-    return _Served(latency, result.percentile_s, rate, capacity, mean_batch, result.stable, "simulated", sim)
+    sim["sla_verdict"] = verdict
+    return Served(latency, result.percentile_s, rate, capacity, mean_batch, result.stable, "simulated", sim)
+
+
+def simulate_for_sla(workload: Workload, table: np.ndarray, *, replicas: int, batch: int, timeout_s: float,
+                     seed: int, percentile: float):
+    """The server simulation that judges a workload: with a latency bound, the run grows until
+    its confidence interval decides the bound (an undecided run counts as not met); without
+    one, until the percentile is known within 2 %. A design that fails the necessary
+    conditions (synth.serving.bounds) cannot meet the bound; a short fixed run gives its
+    figures. Returns (result, verdict): "met", "not_met", "undecided" (counts as not met),
+    "unstable", "impossible" (fails a necessary condition) or "no bound"."""
+    common = dict(arrival_rate_qps=workload.qps, replicas=replicas, max_batch=batch, timeout_s=timeout_s,
+                  seed=seed, percentile=percentile)
+    if workload.latency_ms is None:
+        return simulate_server(table, **common), "no bound"
+    bound_s = workload.latency_ms / 1e3
+    if not server_feasible_necessary(table, replicas, batch, workload.qps, bound_s, percentile):
+        return simulate_server(table, n_queries=SHORT_RUN_QUERIES, **common), "impossible"
+    decision = decide_sla(table, latency_bound_s=bound_s, **common)
+    return decision.result, decision.status.value
 
 
 def _flat(value: float) -> dict[str, float]:
@@ -145,7 +166,7 @@ def evaluate_resolved(req: Requirements, resolved: ResolvedDesign, *, seed: int 
         figures = service_table(table, resolved, plan, max(plan.batch, MULTI_STREAM_SAMPLES))
         service_s = figures.service_s
         replicas = plan.replicas * d.chips
-        served = _serve(workload, plan, service_s, replicas, seed + i)
+        served = serve(workload, plan, service_s, replicas, seed + i)
         run_batch = max(1, int(round(served.batch_run)))
         dyn_j = float(figures.energy_j[run_batch - 1]) / run_batch
         rate = served.throughput_ips
@@ -207,9 +228,20 @@ def evaluate_resolved(req: Requirements, resolved: ResolvedDesign, *, seed: int 
 def _workload_violations(workload: Workload, result: WorkloadResult) -> list[Violation]:
     key = f"workloads[{workload.name}]"
     found = []
+    verdict = (result.simulation or {}).get("sla_verdict")
+    reasons = {"impossible": "replica time too short for the load", "undecided": "not shown within the run"}
+    if workload.latency_ms is not None and result.stable and verdict in reasons:
+        found.append(Violation(f"{key}.latency_ms (p{result.percentile:g}: {reasons[verdict]})",
+                               workload.latency_ms, result.latency_at_percentile_ms, "ms"))
+        return found + _other_violations(workload, result, key)
     if workload.latency_ms is not None and not result.latency_at_percentile_ms <= workload.latency_ms * (1 + 1e-9):
         found.append(Violation(f"{key}.latency_ms (p{result.percentile:g})", workload.latency_ms,
                                result.latency_at_percentile_ms, "ms"))
+    return found + _other_violations(workload, result, key)
+
+
+def _other_violations(workload: Workload, result: WorkloadResult, key: str) -> list[Violation]:
+    found = []
     if workload.scenario is ScenarioName.server and not result.stable:
         found.append(Violation(f"{key}.qps (stable load)", result.capacity_ips, workload.qps, "inferences/s"))
     if workload.scenario is ScenarioName.offline and workload.qps is not None \

@@ -44,10 +44,13 @@ class Verdict:
     hardware_failure: bool  # a budget/reticle/capacity failure
 
 
-def evaluate_choice(opts: SpaceOptions, choice: Choice, seed: int) -> Verdict:
-    """Evaluate exactly; for server workloads with batch > 1 also try a batching timeout of
-    half the slack between the bound and the full batch's service time."""
-    req = opts.req
+def evaluate_choice(opts: SpaceOptions, choice: Choice, seed: int,
+                    timeouts: tuple[float, ...] | None = None) -> Verdict:
+    """Evaluate exactly. Without `timeouts`, server workloads with batch > 1 that miss their
+    bound are tried again with a batching timeout of half the slack between the bound and the
+    full batch's service time (synth.solve.plans uses the same rule)."""
+    if timeouts is not None:
+        return _verdict(opts, _evaluate(opts, choice, timeouts, seed))
     timeouts = [0.0] * len(opts.workloads)
     evaluation = _evaluate(opts, choice, tuple(timeouts), seed)
     retry = False
@@ -62,6 +65,10 @@ def evaluate_choice(opts: SpaceOptions, choice: Choice, seed: int) -> Verdict:
         second = _evaluate(opts, choice, tuple(timeouts), seed)
         if len(second.violations) < len(evaluation.violations) or second.feasible:
             evaluation = second
+    return _verdict(opts, evaluation)
+
+
+def _verdict(opts: SpaceOptions, evaluation: Evaluation) -> Verdict:
     failing, monotone = [], []
     for i, wo in enumerate(opts.workloads):
         kinds = [v.requirement for v in evaluation.violations if v.requirement.startswith(f"workloads[{wo.workload.name}]")]

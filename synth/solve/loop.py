@@ -17,18 +17,12 @@ from pyomo.contrib.solver.common.results import TerminationCondition
 
 from synth.results import Evaluation
 from synth.spec.requirements import Objective
-from synth.solve.check import evaluate_choice
+from synth.solve.plans import best_on_hardware, exact_score
 from synth.solve.milp import LOG_OBJECTIVES, Choice, DesignMilp
 from synth.solve.options import SpaceOptions
 
-HARDWARE_OBJECTIVES = (Objective.min_power, Objective.min_area, Objective.min_unit_cost)
 _FOUND = (TerminationCondition.convergenceCriteriaSatisfied,)
 _INFEASIBLE = (TerminationCondition.provenInfeasible, TerminationCondition.infeasibleOrUnbounded)
-
-
-def score(objective: Objective, value: float) -> float:
-    """Smaller is better, for every objective."""
-    return -value if objective is Objective.max_throughput else value
 
 
 def milp_score(milp: DesignMilp, milp_value: float) -> float:
@@ -49,6 +43,7 @@ class SearchState:
     iterations: int = 0
     cuts: int = 0
     checks: int = 0
+    simulations: int = 0
     solve_s: float = 0.0
     check_s: float = 0.0
     bound: float | None = None  # score: nothing unevaluated scores better
@@ -97,37 +92,18 @@ def run_loop(opts: SpaceOptions, milp: DesignMilp, *, seed: int, deadline: float
         res.solution_loader.load_vars()
         choice = milp.choice()
         started = time.perf_counter()
-        verdict = evaluate_choice(opts, choice, seed)
+        answer = best_on_hardware(opts, choice.hardware, objective=objective, focus=milp.focus, seed=seed)
         state.check_s += time.perf_counter() - started
-        state.checks += 1
-        evaluation = verdict.evaluation
+        state.checks += answer.checks
+        state.simulations += answer.simulations
         for i in range(len(opts.workloads)):
             milp.tighten(choice, i)
-        if evaluation.feasible:
-            value = score(objective, objective_of(evaluation, milp))
-            state.feasible.append((value, choice, evaluation))
-            if objective in HARDWARE_OBJECTIVES:
-                milp.cut_objective(choice, objective_of(evaluation, milp))
-            milp.cut_design(choice)
-        elif verdict.failing_workloads and not verdict.hardware_failure:
-            for i, monotone in zip(verdict.failing_workloads, verdict.monotone):
-                milp.cut_workload(choice, i, monotone=monotone)
-        else:
-            milp.cut_design(choice)
+        if answer.evaluation is not None:
+            state.feasible.append((exact_score(answer.evaluation, objective, milp.focus, opts), answer.choice,
+                                   answer.evaluation))
+        elif answer.deterministic:
+            milp.cut_slower_hardware(choice.hardware)
+            state.cuts += 1
+        milp.cut_hardware(choice.hardware)
         state.cuts += 1
     return state
-
-
-def objective_of(evaluation: Evaluation, milp: DesignMilp) -> float:
-    """The exact value of the MILP's objective for an evaluation (it differs from the file's
-    objective when the loop runs for a diagnosis, possibly on one workload only)."""
-    objective, focus = milp.objective, milp.focus
-    if focus is not None and objective is Objective.min_latency:
-        return evaluation.workloads[focus].latency_at_percentile_ms
-    if focus is not None and objective is Objective.max_throughput:
-        return evaluation.workloads[focus].capacity_ips
-    if objective.value == evaluation.objective_name:
-        return evaluation.objective_value
-    from synth.evaluation import objective_value
-
-    return objective_value(objective, evaluation.system, evaluation.workloads, milp.opts.req)

@@ -359,38 +359,20 @@ class DesignMilp:
                       tuple(plans))
 
     # ---- cuts ------------------------------------------------------------------------------------
-    def _hardware_indicators(self, choice: Choice, *, monotone: bool = False):
-        """Linear expressions, each 1 when the design matches `choice` on one variable.
-
-        With monotone=True, clock, SRAM and memory match any option no faster/larger than the
-        choice's (service time is non-increasing in clock, SRAM and bandwidth)."""
+    def cut_slower_hardware(self, hardware: tuple[int, ...]) -> None:
+        """Remove every hardware configuration no faster than `hardware`: the same shape,
+        dataflow, PE, cores and chips with a clock, SRAM and memory bandwidth no higher (and a
+        memory no larger). Valid after a deterministic rejection: service time never drops on
+        slower hardware, so every plan that failed there fails here."""
         m, g = self.model, self.opts.grid
-        terms = [m.x[choice.shape], m.y[choice.dataflow], m.n[choice.cores], m.h[choice.chips]]
-        if monotone:
-            terms.append(sum(m.u[f] for f in range(len(g.clock_ghz)) if g.clock_ghz[f] <= g.clock_ghz[choice.clock]))
-            terms.append(sum(m.v[s] for s in range(len(g.sram_mib)) if g.sram_mib[s] <= g.sram_mib[choice.sram]))
-            bw = g.memories[choice.memory].bandwidth_gbps
-            terms.append(sum(m.t[k] for k in range(len(g.memories)) if g.memories[k].bandwidth_gbps <= bw))
-        else:
-            terms += [m.z[choice.pe], m.u[choice.clock], m.v[choice.sram], m.t[choice.memory]]
-        return terms
-
-    def _plan_indicators(self, choice: Choice, i: int):
-        b = self.model.wl[i]
-        j, q, r = choice.plans[i]
-        return [b.bq[j, q], b.pair[r]]
-
-    def cut_design(self, choice: Choice) -> None:
-        """No-good: remove exactly this design (hardware and every workload's plan)."""
-        terms = self._hardware_indicators(choice)
-        for i in range(len(choice.plans)):
-            terms += self._plan_indicators(choice, i)
-        self.model.cuts.add(sum(terms) <= len(terms) - 1)
-
-    def cut_workload(self, choice: Choice, i: int, *, monotone: bool) -> None:
-        """Remove every design that runs workload i as `choice` does on hardware no better."""
-        terms = self._hardware_indicators(choice, monotone=monotone) + self._plan_indicators(choice, i)
-        self.model.cuts.add(sum(terms) <= len(terms) - 1)
+        shape, dataflow, pe, clock, sram, memory, cores, chips = hardware
+        mem = g.memories[memory]
+        terms = [m.x[shape], m.y[dataflow], m.z[pe], m.n[cores], m.h[chips],
+                 sum(m.u[f] for f in range(len(g.clock_ghz)) if g.clock_ghz[f] <= g.clock_ghz[clock]),
+                 sum(m.v[k] for k in range(len(g.sram_mib)) if g.sram_mib[k] <= g.sram_mib[sram]),
+                 sum(m.t[k] for k, other in enumerate(g.memories)
+                     if other.bandwidth_gbps <= mem.bandwidth_gbps and other.capacity_gib <= mem.capacity_gib)]
+        m.cuts.add(sum(terms) <= len(terms) - 1)
 
     def tighten(self, choice: Choice, i: int) -> bool:
         """Make the service-time bounds of workload i exact for the combination of choices its
@@ -447,11 +429,3 @@ class DesignMilp:
         shape, dataflow, pe, clock, sram, memory, cores, chips = hardware
         terms = [m.x[shape], m.y[dataflow], m.z[pe], m.u[clock], m.v[sram], m.t[memory], m.n[cores], m.h[chips]]
         m.cuts.add(sum(terms) <= len(terms) - 1)
-
-    def cut_objective(self, choice: Choice, value: float) -> None:
-        """The objective of any design on this hardware is exactly `value` (hardware objectives)."""
-        terms = self._hardware_indicators(choice)
-        m, k = self.model, len(terms)
-        target = {Objective.min_power: m.sys_power, Objective.min_area: m.sys_area,
-                  Objective.min_unit_cost: m.sys_cost}[self.objective]
-        self.model.cuts.add(target >= value * (sum(terms) - (k - 1)))

@@ -8,7 +8,7 @@ import time
 from synth.results import Evaluation
 from synth.spec.requirements import Requirements
 from synth.solve.diagnose import diagnose
-from synth.solve.loop import SearchState, run_loop, score
+from synth.solve.loop import SearchState, run_loop
 from synth.solve.milp import DesignMilp
 from synth.solve.options import SpaceOptions, space_options
 from synth.solve.result import Certificate, Result, Status
@@ -115,4 +115,4 @@ def _result(opts: SpaceOptions, state: SearchState, *, method, seed, started, bu
                   design_points=opts.design_points)
 
 
-__all__ = ["METHODS", "synthesize", "score"]
+__all__ = ["METHODS", "synthesize"]
