@@ -12,6 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from synth.cli.render import print_evaluation, print_models, print_result
 from synth.errors import SpecError, SynthError
@@ -35,9 +36,9 @@ def _fail(exc: BaseException) -> None:
         raise exc
     if isinstance(exc, SpecError):
         for problem in exc.problems:
-            err.print(f"[bold red]error:[/] {problem}", markup=True, highlight=False)
+            err.print(f"[bold red]error:[/] {escape(str(problem))}", highlight=False)
         raise typer.Exit(EXIT_BAD_INPUT)
-    err.print(f"[bold red]error:[/] {exc}")
+    err.print(f"[bold red]error:[/] {escape(str(exc))}")
     raise typer.Exit(EXIT_ERROR)
 
 
@@ -168,7 +169,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             return EXIT_ERROR
         if _state["debug"]:
             raise
-        err.print(f"error: {exc}")
+        err.print(f"error: {escape(str(exc))}")
         return EXIT_ERROR
     return EXIT_OK
 

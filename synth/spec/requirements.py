@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from typing import Annotated, Literal, Union
 
-from pydantic import Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import AfterValidator, Discriminator, Field, Tag, field_validator, model_validator
 
 from synth.cost.constants import OVERRIDABLE, PRECISIONS
 from synth.cost.memory import CATALOG
@@ -177,19 +177,6 @@ class Workload(Strict):
     qps: PositiveFloat | None = None
     max_accuracy_drop_pct: NonNegativeFloat | None = None
 
-    @model_validator(mode="after")
-    def _scenario_fields(self) -> "Workload":
-        if self.scenario is ScenarioName.server and (self.qps is None or self.latency_ms is None):
-            raise ValueError("a server workload must give both qps (Poisson arrival rate) and "
-                             "latency_ms (the bound at its percentile)")
-        if self.scenario is ScenarioName.offline and self.latency_ms is not None:
-            raise ValueError("an offline workload has no latency bound (MLPerf offline measures "
-                             "throughput); remove latency_ms or use scenario server")
-        if self.scenario in (ScenarioName.single_stream, ScenarioName.multi_stream) and self.qps:
-            raise ValueError(f"{self.scenario.value} issues the next query when the previous one "
-                             "completes, so qps does not apply; use scenario server for a rate")
-        return self
-
 
 # --- technology and budgets ------------------------------------------------------------------------
 class TechnologySpec(Strict):
@@ -217,9 +204,9 @@ class Budgets(Strict):
 class Range(Strict):
     """A range of a design variable, expanded to a grid (see synth.spec.space)."""
 
-    min: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
-    max: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
-    step: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
+    min: Annotated[float, Field(gt=0, le=1e6, allow_inf_nan=False)] | None = None
+    max: Annotated[float, Field(gt=0, le=1e6, allow_inf_nan=False)] | None = None
+    step: Annotated[float, Field(ge=1e-6, le=1e6, allow_inf_nan=False)] | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> "Range":
@@ -256,8 +243,16 @@ def _memory_kind(value) -> str:
     return "inline" if isinstance(value, dict) else "catalog"
 
 
+def _catalog_name(name: str) -> str:
+    if name.lower() not in CATALOG:
+        raise ValueError(f"must be one of {sorted(CATALOG)} or an inline entry "
+                         f"{{name, bandwidth_gbps, pj_per_bit}}, got {name!r}")
+    return name.lower()
+
+
 MemorySpec = Annotated[
-    Union[Annotated[Annotated[str, Field(min_length=1, max_length=40)], Tag("catalog")],
+    Union[Annotated[Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_catalog_name)],
+                    Tag("catalog")],
           Annotated[InlineMemory, Tag("inline")]],
     Discriminator(_memory_kind),
 ]
@@ -286,15 +281,6 @@ class Space(Strict):
         if (self.array_rows is None) != (self.array_cols is None):
             raise ValueError("array_rows and array_cols must be given together")
         return self
-
-    @field_validator("memories")
-    @classmethod
-    def _known_memories(cls, value):
-        for item in value or ():
-            if isinstance(item, str) and item.lower() not in CATALOG:
-                raise ValueError(f"memory must be one of {sorted(CATALOG)} or an inline entry "
-                                 f"{{name, bandwidth_gbps, pj_per_bit}}, got {item!r}")
-        return value
 
 
 class Requirements(Strict):

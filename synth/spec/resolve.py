@@ -10,7 +10,7 @@ from synth.cost.memory import MemoryOption
 from synth.errors import Problem, SpecError
 from synth.models import BUILTIN_MODELS, Layer, Model
 from synth.spec.design import Design, WorkloadPlan
-from synth.spec.requirements import InlineModel, OnnxModel, Requirements, Workload
+from synth.spec.requirements import InlineModel, OnnxModel, Requirements, ScenarioName, Workload
 from synth.spec.space import memory_option
 
 
@@ -41,12 +41,30 @@ def check_requirements(req: Requirements, source: str) -> None:
     """Every cross-key problem of a requirements file at once (models resolve, grids non-empty)."""
     problems: list[Problem] = []
     for i, workload in enumerate(req.workloads):
+        problems.extend(_scenario_problems(workload, source, f"workloads[{i}]"))
         try:
             resolve_model(workload.model, source, f"workloads[{i}].model")
         except SpecError as exc:
             problems.extend(exc.problems)
     if problems:
         raise SpecError(problems)
+
+
+def _scenario_problems(workload: Workload, source: str, key: str) -> list[Problem]:
+    """Keys a scenario needs or does not take (MLPerf Inference scenarios)."""
+    found, scenario = [], workload.scenario
+    if scenario is ScenarioName.server:
+        for name in ("qps", "latency_ms"):
+            if getattr(workload, name) is None:
+                found.append(Problem(source, f"{key}.{name}", "is required for scenario server (Poisson "
+                                     "arrivals at qps, latency bound at the percentile), got nothing"))
+    if scenario is ScenarioName.offline and workload.latency_ms is not None:
+        found.append(Problem(source, f"{key}.latency_ms", "must be absent for scenario offline (it measures "
+                             f"throughput; use scenario server for a latency bound), got {workload.latency_ms}"))
+    if scenario in (ScenarioName.single_stream, ScenarioName.multi_stream) and workload.qps is not None:
+        found.append(Problem(source, f"{key}.qps", f"must be absent for scenario {scenario.value} (the next "
+                             f"query is issued when the previous completes), got {workload.qps}"))
+    return found
 
 
 def accuracy_table(workload: Workload) -> dict[str, float] | None:
@@ -106,7 +124,7 @@ def resolve_design(req: Requirements, design: Design, source: str) -> ResolvedDe
         key = f"workloads.{name}"
         precision = plan.precision or PE_SUPPORTS[design.precision][0]
         if precision not in PE_SUPPORTS[design.precision]:
-            problems.append(Problem(source, f"{key}.precision", f"must be one the {design.precision} "
+            problems.append(Problem(source, f"{key}.precision", f"must be one of those the {design.precision} "
                                     f"PE runs {list(PE_SUPPORTS[design.precision])}, got {precision!r}"))
         cpr = plan.cores_per_replica or max(1, default_cores // plan.replicas)
         if cpr > design.cores:

@@ -77,6 +77,10 @@ def _expand(value, *, key: str, kind: str, default, low_default: float, high_def
         grid = [low + i * value.step for i in range(count)] + [high]
     elif kind in ("pow2", "pow2f"):
         grid = _powers_of_two(low, high)
+        if len(grid) > MAX_GRID:
+            problems.append(Problem(source, f"space.{key}", f"the range must give at most {MAX_GRID} "
+                                    f"values, got {len(grid)} (min={low}, max={high})"))
+            return ()
     elif kind == "int":
         count = int(high) - math.ceil(low) + 1
         if count > MAX_GRID:

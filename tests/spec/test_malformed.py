@@ -82,8 +82,8 @@ REQUIREMENTS_CASES: dict[str, tuple[str, ...]] = {
     "model_unknown_name.yaml": ("workloads[0].model: must be a built-in model", "got 'resnet5'"),
     "model_onnx.yaml": ("workloads[0].model.onnx: ONNX import is not supported yet",),
     # scenario rules
-    "server_without_qps.yaml": ("workloads[0]: a server workload must give both qps",),
-    "offline_with_latency_ms.yaml": ("workloads[0]: an offline workload has no latency bound", "latency_ms"),
+    "server_without_qps.yaml": ("workloads[0].qps: is required for scenario server",),
+    "offline_with_latency_ms.yaml": ("workloads[0].latency_ms: must be absent for scenario offline", "got 10"),
     "duplicate_workload_names.yaml": ("workloads: workload names must be unique", "'ranker'"),
     "too_many_workloads.yaml": ("workloads: must have at most 16 items, got 17",),
     "workloads_empty.yaml": ("workloads: must have at least 1 item, got 0",),
@@ -131,16 +131,8 @@ DESIGN_CASES: dict[str, tuple[str, ...]] = {
 }
 
 # Bugs outside the files this suite owns; strict, so each marker must go once the bug is fixed.
-BUGS = {
-    "space_range_max_overflows.yaml": "space._powers_of_two raises OverflowError for a range max near "
-                                      "1e308 (Range has no upper bound)",
-    "design/memory_unknown_name.yaml": "Design.memory accepts any string; resolve_design then raises "
-                                       "KeyError from CATALOG",
-}
-CLI_BUGS = {
-    "rich_markup_in_key.yaml": "the CLI prints problems as rich markup, so a key like [/red] raises "
-                               "MarkupError (exit 1, traceback) instead of being shown",
-}
+BUGS: dict[str, str] = {}
+CLI_BUGS: dict[str, str] = {}
 
 
 def _cases(table: dict[str, tuple[str, ...]], prefix: str, bugs: dict[str, str]) -> list:
