@@ -57,38 +57,53 @@ class SearchState:
 
 def run_loop(opts: SpaceOptions, milp: DesignMilp, *, seed: int, deadline: float, gap: float = 1e-6,
              max_iterations: int = 100_000) -> SearchState:
-    """Solve, check, cut, until the best exact design meets the bound within `gap`."""
+    """Solve, check, cut, until the best exact design meets the bound within `gap`.
+
+    The chip count is branched on outside the MILP (one restricted MILP per chip count, on the
+    same persistent model): the number of chips enters capacity through log(chips) and cost
+    through chips x chip cost, which a single LP relaxation couples only weakly. The bound of
+    the whole space is the smallest bound over the branches."""
     objective = milp.objective
     state = SearchState()
+    branches = {h: -math.inf for h in range(len(opts.grid.chips))}  # score bound per chip count
+
+    def tolerance(best_score: float) -> float:
+        return gap * max(abs(best_score), 1e-12)
+
     while state.iterations < max_iterations:
+        best = state.best()
+        open_branches = [h for h, b in branches.items()
+                         if b < math.inf and (best is None or b < best[0] - tolerance(best[0]))]
+        if not open_branches:
+            state.proven = True
+            state.infeasible = best is None
+            state.bound = min([best[0] if best else math.inf] + [b for b in branches.values()])
+            break
         remaining = deadline - time.perf_counter()
         if remaining <= 0:
             state.notes.append("time limit reached before optimality was proven")
+            state.bound = min(branches.values())
             break
+        h = min(open_branches, key=lambda k: branches[k])
+        milp.restrict_chips(h)
         started = time.perf_counter()
         res = milp.solve(time_limit=remaining)
         state.solve_s += time.perf_counter() - started
         state.iterations += 1
         condition = res.termination_condition
         if condition in _INFEASIBLE:
-            state.proven = True
-            state.infeasible = not state.feasible
-            best = state.best()
-            state.bound = best[0] if best else math.inf
-            break
+            branches[h] = math.inf
+            continue
         if condition not in _FOUND:
             state.notes.append(f"MILP stopped: {condition.name}")
             if res.objective_bound is not None and math.isfinite(res.objective_bound):
-                bound = milp_score(milp, res.objective_bound)
-                best = state.best()
-                state.bound = min(bound, best[0]) if best else bound
+                branches[h] = max(branches[h], milp_score(milp, res.objective_bound))
+            state.bound = min(branches.values())
             break
-        bound = milp_score(milp, res.objective_bound if res.objective_bound is not None
-                           else res.incumbent_objective)
-        best = state.best()
-        if best is not None and bound >= best[0] - gap * max(abs(best[0]), 1e-12):
-            state.proven, state.bound = True, min(bound, best[0])
-            break
+        branches[h] = milp_score(milp, res.objective_bound if res.objective_bound is not None
+                                 else res.incumbent_objective)
+        if best is not None and branches[h] >= best[0] - tolerance(best[0]):
+            continue
         res.solution_loader.load_vars()
         choice = milp.choice()
         started = time.perf_counter()
@@ -106,4 +121,5 @@ def run_loop(opts: SpaceOptions, milp: DesignMilp, *, seed: int, deadline: float
             state.cuts += 1
         milp.cut_hardware(choice.hardware)
         state.cuts += 1
+    milp.restrict_chips(None)
     return state

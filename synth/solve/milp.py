@@ -154,6 +154,9 @@ class DesignMilp:
         m.link.add(m.power == sum(float(f_scale[f]) * m.eu[f] for f in F)
                    + sum(dram_w[i] * m.t[i] for i in MEM) + tech.leakage_w_per_mm2 * m.area)
         # Unit cost per chip: die cost (tangent lower bound) + memory + package.
+        # Exact die cost: area takes the value area_k + phy_m, so one row per memory option gives
+        # cost(area_k + phy_m) when that memory is picked (relaxed by a valid big-M otherwise),
+        # plus tangent rows that keep the LP relaxation useful.
         tangents = _die_cost_tangents(self.opts, float(area_k.min() + phy.min()), float(area_k.max() + phy.max()))
         fixed = [mem.cost_usd + tech.package_cost_usd + (tech.interposer_cost_usd if mem.needs_interposer else 0)
                  for mem in g.memories]
@@ -162,6 +165,10 @@ class DesignMilp:
         m.die_cost = pyo.Var(bounds=(0, die_max))
         for slope, intercept in tangents:
             m.link.add(m.die_cost >= slope * m.area + intercept)
+        for i in MEM:
+            exact = chip_cost_breakdown_usd(tech, die_area_mm2=area_k + phy[i], memory_cost_usd=0.0,
+                                            needs_interposer=False)["die"]
+            m.link.add(m.die_cost >= sum(float(exact[k]) * m.a[k] for k in K) - die_max * (1 - m.t[i]))
         c_max = die_max + max(fixed)
         m.cost = pyo.Var(bounds=(0, c_max))
         m.link.add(m.cost == m.die_cost + sum(fixed[i] * m.t[i] for i in MEM))
@@ -359,6 +366,14 @@ class DesignMilp:
                       tuple(plans))
 
     # ---- cuts ------------------------------------------------------------------------------------
+    def restrict_chips(self, index: int | None) -> None:
+        """Fix the chip count to grid.chips[index] (None: free again)."""
+        for k in self.model.h:
+            if index is None:
+                self.model.h[k].unfix()
+            else:
+                self.model.h[k].fix(1 if k == index else 0)
+
     def cut_slower_hardware(self, hardware: tuple[int, ...]) -> None:
         """Remove every hardware configuration no faster than `hardware`: the same shape,
         dataflow, PE, cores and chips with a clock, SRAM and memory bandwidth no higher (and a

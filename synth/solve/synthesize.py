@@ -62,22 +62,25 @@ def _milp(opts: SpaceOptions, *, seed, started, deadline, build_s, alternatives,
 
 
 def _alternatives(opts: SpaceOptions, milp: DesignMilp, state: SearchState, *, seed, deadline, wanted) -> list:
-    """Next-best designs on distinct hardware: exclude the hardware of every design kept so far
-    and run the same loop again (each alternative is the proven best of what remains, within
-    the time left)."""
+    """Next-best designs on distinct hardware. The designs the search already evaluated come
+    first; then the hardware of every design kept is excluded and the same loop runs again,
+    within a budget of a quarter of the time spent so far (at least 1 s). Each alternative is
+    exactly evaluated; an alternative found by a loop that finished is the best of what
+    remained, otherwise it is the best found in the budget."""
     if not state.feasible or wanted <= 0:
         return []
     found: list = []
     seen = {state.best()[1].hardware}
-    for value, choice, evaluation in sorted(state.feasible, key=lambda item: item[0]):
-        if choice.hardware not in seen and len(found) < wanted:
-            seen.add(choice.hardware)
-            found.append((value, choice, evaluation))
+    for item in sorted(state.feasible, key=lambda item: item[0]):
+        if item[1].hardware not in seen and len(found) < wanted:
+            seen.add(item[1].hardware)
+            found.append(item)
     for hardware in seen:
         milp.cut_hardware(hardware)
-    budget_end = min(deadline, time.perf_counter() + max(2.0, 0.5 * (deadline - time.perf_counter())))
+    spent = state.solve_s + state.check_s
+    budget_end = min(deadline, time.perf_counter() + max(1.0, 0.25 * spent))
     while len(found) < wanted and time.perf_counter() < budget_end:
-        more = run_loop(opts, milp, seed=seed, deadline=budget_end, max_iterations=200)
+        more = run_loop(opts, milp, seed=seed, deadline=budget_end, max_iterations=50)
         best = more.best()
         if best is None:
             break
