@@ -30,7 +30,10 @@ def load_design(source: str | Path | Mapping) -> Design:
     return design
 
 
-def evaluate(requirements: Requirements, design: Design, *, seed: int = 0) -> Evaluation:
-    """Exact predictions for a design: latency, throughput, energy, power, area, cost, violations."""
+def evaluate(requirements: Requirements, design: Design, *, seed: int = 0, max_qps: bool = False) -> Evaluation:
+    """Exact predictions for a design: latency, throughput, energy, power, area, cost, violations.
+
+    max_qps: also search, with the simulator, the highest load each server workload carries
+    within its latency bound (about 25 simulations per workload)."""
     return _evaluate(requirements, design, seed=seed, design_source=design.source,
-                     source=requirements.source)
+                     source=requirements.source, max_qps=max_qps)

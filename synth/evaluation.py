@@ -19,6 +19,7 @@ from synth.results import (
 )
 from synth.serving.scenarios import multi_stream_latency, single_stream_latency
 from synth.serving.bounds import server_feasible_necessary
+from synth.serving.capacity import max_qps_within_sla
 from synth.serving.simulator import decide_sla, simulate_server
 from synth.spec.design import Design
 from synth.spec.requirements import Objective, Requirements, ScenarioName, Workload
@@ -141,8 +142,9 @@ def _layers(table: LayerTable, figures: BatchFigures, index: int, batch: int) ->
 
 
 def evaluate_resolved(req: Requirements, resolved: ResolvedDesign, *, seed: int = 0,
-                      source: str = "<requirements>") -> Evaluation:
-    """Exact evaluation of a checked design."""
+                      source: str = "<requirements>", max_qps: bool = False) -> Evaluation:
+    """Exact evaluation of a checked design. With max_qps, server workloads also report the
+    highest load that meets their bound (a search of ~25 simulations each)."""
     d, tech, mem = resolved.design, resolved.tech, resolved.memory
     hw = hardware_arrays(resolved)
     pe = np.array([PE_CODES[d.precision]])
@@ -180,6 +182,11 @@ def evaluate_resolved(req: Requirements, resolved: ResolvedDesign, *, seed: int 
         drop = accuracy_drop_pct(model.name if isinstance(workload.model, str) else "", plan.precision,
                                  accuracy_table(workload))
         pct = percentile_of(workload)
+        best_qps = None
+        if max_qps and workload.scenario is ScenarioName.server and workload.latency_ms is not None:
+            best_qps = max_qps_within_sla(service_s, replicas=replicas, max_batch=plan.batch,
+                                          timeout_s=plan.batch_timeout_ms / 1e3,
+                                          latency_bound_s=workload.latency_ms / 1e3, percentile=pct, seed=seed + i)
         workloads.append(WorkloadResult(
             name=workload.name, model=model.name, scenario=workload.scenario.value, percentile=pct,
             batch=plan.batch, replicas=replicas, cores_per_replica=plan.cores_per_replica,
@@ -192,7 +199,7 @@ def evaluate_resolved(req: Requirements, resolved: ResolvedDesign, *, seed: int 
             energy_mj_per_inference=(dyn_j + static_j) * 1e3, accuracy_drop_pct=drop,
             macs_per_inference=macs, weight_mib=weight_bytes / MIB, stable=served.stable,
             latency_method=served.method, simulation=served.simulation,
-            layers=_layers(table, figures, plan.batch - 1, plan.batch)))
+            layers=_layers(table, figures, plan.batch - 1, plan.batch), max_qps_within_sla=best_qps))
         violations.extend(_workload_violations(workload, workloads[-1]))
 
     average_w = leakage * d.chips + dynamic_w
@@ -307,7 +314,7 @@ def design_to_dict(req: Requirements, resolved: ResolvedDesign) -> dict:
 
 
 def evaluate(req: Requirements, design: Design, *, seed: int = 0, design_source: str = "<design>",
-             source: str = "<requirements>") -> Evaluation:
+             source: str = "<requirements>", max_qps: bool = False) -> Evaluation:
     """Exact predictions for `design` against `req` (library entry; see synth.evaluate)."""
     resolved = resolve_design(req, design, design_source)
-    return evaluate_resolved(req, resolved, seed=seed, source=source)
+    return evaluate_resolved(req, resolved, seed=seed, source=source, max_qps=max_qps)

@@ -55,6 +55,7 @@ class WorkloadResult:
     latency_method: str  # "exact" (deterministic) | "simulated" (server, seeded)
     simulation: dict[str, Any] | None
     layers: tuple[LayerResult, ...]
+    max_qps_within_sla: float | None = None  # server: the highest load found to meet the bound
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from synth.cli.render import print_evaluation, print_models, print_result
+from synth.cli.render import print_curves, print_evaluation, print_models, print_result
 from synth.errors import SpecError, SynthError
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
@@ -86,13 +86,15 @@ def eval_(
     as_json: Annotated[bool, typer.Option("--json", help="Print the evaluation as JSON.")] = False,
     seed: Annotated[int, typer.Option(help="Seed of the serving simulator.")] = 0,
     layers: Annotated[bool, typer.Option("--layers", help="Show the per-layer table.")] = False,
+    no_max_qps: Annotated[bool, typer.Option("--no-max-qps", help="Skip the search for the highest "
+                                             "load each server workload carries within its bound.")] = False,
 ) -> None:
     """Exact predictions for a design: latency, throughput, energy, power, area, cost."""
     from synth.api import evaluate, load_design, load_requirements
 
     try:
         req = load_requirements(file)
-        evaluation = evaluate(req, load_design(design), seed=seed)
+        evaluation = evaluate(req, load_design(design), seed=seed, max_qps=not no_max_qps)
     except SynthError as exc:
         _fail(exc)
     except Exception as exc:  # noqa: BLE001 - the CLI maps every failure to an exit code
@@ -138,6 +140,32 @@ def solve(
         raise typer.Exit(EXIT_INFEASIBLE)
     if result.status is Status.unknown:
         raise typer.Exit(EXIT_ERROR)
+
+
+@app.command(name="serve-curve")
+def serve_curve(
+    file: FileArg,
+    design: Annotated[Path, typer.Option("--design", "-d", help="Design file (YAML or JSON).")],
+    workload: Annotated[Optional[str], typer.Option(help="Only this workload.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the curves as JSON.")] = False,
+    seed: Annotated[int, typer.Option(help="Seed of the serving simulator.")] = 0,
+) -> None:
+    """Latency and throughput against batch size, and p99 against offered load, for a design."""
+    from dataclasses import asdict
+
+    from synth.api import load_design, load_requirements
+    from synth.serving.report_curves import workload_curves
+
+    try:
+        req = load_requirements(file)
+        curves = workload_curves(req, load_design(design), seed=seed, only=workload)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    if as_json:
+        print(json.dumps([{"workload": c.workload, "scenario": c.scenario, "batch": [asdict(p) for p in c.batch],
+                           "load": [asdict(p) for p in c.load]} for c in curves], indent=2))
+    else:
+        print_curves(out, curves)
 
 
 def write_outputs(result, out_dir: Path) -> None:

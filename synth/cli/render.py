@@ -101,3 +101,21 @@ def print_result(console: Console, result, out_dir=None) -> None:
             console.print(f"  - {r.message}")
     if out_dir is not None and result.design is not None:
         console.print(f"wrote {out_dir}/design.yaml and {out_dir}/result.json")
+
+
+def print_curves(console: Console, curves) -> None:
+    for c in curves:
+        table = Table(title=f"{c.workload} ({c.scenario}): batch trade-off")
+        for column in ("batch", "service ms", "capacity /s", "utilization", "p50 ms", "p99 ms"):
+            table.add_column(column, justify="right")
+        for p in c.batch:
+            table.add_row(str(p.batch), _num(p.service_ms), _num(p.capacity_ips), f"{p.utilization:.1%}",
+                          "-" if p.p50_ms is None else _num(p.p50_ms), "-" if p.p99_ms is None else _num(p.p99_ms))
+        console.print(table)
+        if c.load:
+            load = Table(title=f"{c.workload}: latency against offered load (design's batch)")
+            for column in ("qps", "load", "p50 ms", "p99 ms"):
+                load.add_column(column, justify="right")
+            for p in c.load:
+                load.add_row(_num(p.qps), f"{p.load:.0%}", _num(p.p50_ms), _num(p.p99_ms) if p.stable else "unstable")
+            console.print(load)

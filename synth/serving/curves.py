@@ -1,0 +1,62 @@
+"""The seed's batch trade-off for a real design: latency and throughput against batch size,
+and tail latency against offered load (data for `synth serve-curve` and the report's plots)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from synth.serving.simulator import simulate_server
+
+LOAD_FRACTIONS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchPoint:
+    batch: int
+    service_ms: float  # one full batch on one replica
+    capacity_ips: float  # all replicas running full batches back to back
+    utilization: float  # useful MACs / peak MACs of the replica at a full batch
+    p50_ms: float | None  # under the workload's load (server), else None
+    p99_ms: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class LoadPoint:
+    qps: float
+    load: float  # qps / capacity
+    p50_ms: float
+    p99_ms: float
+    stable: bool
+
+
+def batch_curve(service_s: np.ndarray, *, replicas: int, macs: int, peak_macs_per_s: float, qps: float | None,
+                timeout_s: float, percentile: float, seed: int, batches=None) -> list[BatchPoint]:
+    """Service time, capacity and (under `qps`, if given) latency for each maximum batch size."""
+    table = np.asarray(service_s, dtype=float)
+    sizes = batches or [b for b in (1, 2, 4, 8, 16, 32, 64, 128, 256) if b <= table.size]
+    points = []
+    for b in sizes:
+        service = table[b - 1]
+        capacity = replicas * b / service
+        p50 = p99 = None
+        if qps is not None:
+            result = simulate_server(table[:b], arrival_rate_qps=qps, replicas=replicas, max_batch=b,
+                                     timeout_s=timeout_s, seed=seed, percentile=percentile, max_queries=400_000)
+            p50, p99 = result.p50_s * 1e3, result.p99_s * 1e3
+        points.append(BatchPoint(b, service * 1e3, capacity, macs * b / (peak_macs_per_s * service), p50, p99))
+    return points
+
+
+def load_curve(service_s: np.ndarray, *, replicas: int, batch: int, timeout_s: float, percentile: float,
+               seed: int, fractions=LOAD_FRACTIONS) -> list[LoadPoint]:
+    """p50 and p99 against offered load (fractions of capacity), one arrival stream for all."""
+    table = np.asarray(service_s, dtype=float)[:batch]
+    capacity = replicas * batch / table[batch - 1]
+    points = []
+    for fraction in fractions:
+        result = simulate_server(table, arrival_rate_qps=fraction * capacity, replicas=replicas, max_batch=batch,
+                                 timeout_s=timeout_s, seed=seed, percentile=percentile, n_queries=100_000)
+        points.append(LoadPoint(fraction * capacity, fraction, result.p50_s * 1e3, result.p99_s * 1e3, result.stable))
+    return points
