@@ -1,0 +1,184 @@
+"""Optuna refinement of the continuous knobs around the MILP's design.
+
+The MILP answers on a grid. Refinement searches what lies between grid points: the clock
+(continuous, with the lowest voltage the DVFS curve allows for it), the SRAM size, each
+batched workload's batch size and its batching timeout. Each trial is scored by the exact
+evaluator (cost core and simulator); only exact-feasible designs that beat the MILP's design
+are accepted, so the result is never worse. Seeded (TPE); `storage` (a journal file path or
+any database URL Optuna accepts) lets several processes share one study.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from synth.errors import SpecError
+from synth.evaluation import evaluate_resolved
+from synth.results import Evaluation
+from synth.spec.design import Design
+from synth.spec.requirements import Objective, ScenarioName
+from synth.spec.resolve import resolve_design
+from synth.solve.options import SpaceOptions
+
+DEFAULT_TRIALS = 40
+PENALTY = 1e30
+
+
+@dataclass(frozen=True, slots=True)
+class Refinement:
+    trials: int  # trials of this study (all processes sharing it)
+    own_trials: int  # trials this process ran
+    seconds: float
+    objective_before: float
+    objective_after: float
+    gain_pct: float
+    changes: dict[str, list[Any]]
+    storage: str
+    study: str
+    evaluation: Evaluation | None = field(default=None, compare=False)  # set when it improved
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"trials": self.trials, "own_trials": self.own_trials, "seconds": self.seconds,
+                "objective_before": self.objective_before, "objective_after": self.objective_after,
+                "gain_pct": self.gain_pct, "changes": self.changes, "storage": self.storage, "study": self.study}
+
+
+def _storage(url: str | None):
+    import optuna
+
+    if url is None:
+        return None, "memory"
+    if "://" in url:
+        return url, url
+    from optuna.storages import JournalStorage
+    from optuna.storages.journal import JournalFileBackend
+
+    return JournalStorage(JournalFileBackend(url)), f"journal:{url}"
+
+
+def _score(objective: Objective, value: float) -> float:
+    return -value if objective is Objective.max_throughput else value
+
+
+def _between(grid, value):
+    """The grid points on either side of `value` (value itself at an end of the grid)."""
+    ordered = sorted(grid)
+    below = [g for g in ordered if g < value - 1e-12]
+    above = [g for g in ordered if g > value + 1e-12]
+    return (below[-1] if below else value), (above[0] if above else value)
+
+
+def _suggest(trial, base: dict, opts: SpaceOptions) -> dict:
+    """A design between the grid neighbours of `base`: continuous clock (with the lowest
+    voltage reaching it) and SRAM, integer batch and continuous timeout per workload."""
+    g, tech = opts.grid, opts.tech
+    design = json.loads(json.dumps(base))
+    low, high = _between(g.clock_ghz, base["clock_ghz"])
+    design["clock_ghz"] = trial.suggest_float("clock_ghz", low, min(high, tech.max_clock_ghz))
+    design.pop("voltage_v", None)
+    low, high = _between(g.sram_mib, base["sram_mib"])
+    design["sram_mib"] = trial.suggest_float("sram_mib", low, high)
+    for workload in opts.req.workloads:
+        plan = design["workloads"][workload.name]
+        if workload.scenario in (ScenarioName.server, ScenarioName.offline):
+            low, high = _between(g.batch, plan["batch"])
+            plan["batch"] = trial.suggest_int(f"{workload.name}.batch", int(low), int(high))
+        if workload.scenario is ScenarioName.server and workload.latency_ms is not None:
+            plan["batch_timeout_ms"] = trial.suggest_float(f"{workload.name}.batch_timeout_ms", 0.0,
+                                                           workload.latency_ms)
+    return design
+
+
+def _base_params(base: dict, opts: SpaceOptions) -> dict:
+    params = {"clock_ghz": base["clock_ghz"], "sram_mib": base["sram_mib"]}
+    for workload in opts.req.workloads:
+        plan = base["workloads"][workload.name]
+        if workload.scenario in (ScenarioName.server, ScenarioName.offline):
+            params[f"{workload.name}.batch"] = plan["batch"]
+        if workload.scenario is ScenarioName.server and workload.latency_ms is not None:
+            params[f"{workload.name}.batch_timeout_ms"] = min(plan["batch_timeout_ms"], workload.latency_ms)
+    return params
+
+
+def _evaluate(opts: SpaceOptions, design: dict, seed: int) -> Evaluation | None:
+    try:
+        resolved = resolve_design(opts.req, Design.model_validate(design), "<refinement>")
+    except (SpecError, ValueError):
+        return None
+    return evaluate_resolved(opts.req, resolved, seed=seed, source=opts.req.source)
+
+
+def refine(opts: SpaceOptions, base: Evaluation, *, seed: int, trials: int = DEFAULT_TRIALS,
+           time_limit_s: float = 10.0, storage: str | None = None) -> Refinement:
+    """Refine `base` (an exact-feasible design); never returns a worse or infeasible design."""
+    import optuna
+
+    started = time.perf_counter()
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    objective = opts.req.objective
+    backend, storage_name = _storage(storage)
+    study_name = f"synth-refine-{opts.req.name}-seed{seed}"
+    study = optuna.create_study(study_name=study_name, storage=backend, direction="minimize",
+                                sampler=optuna.samplers.TPESampler(seed=seed), load_if_exists=True)
+    if not study.trials:
+        study.enqueue_trial(_base_params(base.design, opts))
+    before = _score(objective, base.objective_value)
+    best: tuple[float, Evaluation] = (before, base)
+    own = 0
+    while own < trials and time.perf_counter() - started < time_limit_s:
+        trial = study.ask()
+        design = _suggest(trial, base.design, opts)
+        evaluation = _evaluate(opts, design, seed)
+        own += 1
+        trial.set_user_attr("worker", f"{os.uname().nodename}:{os.getpid()}")
+        if evaluation is None or not evaluation.feasible:
+            trial.set_user_attr("feasible", False)
+            study.tell(trial, PENALTY)
+            continue
+        value = _score(objective, evaluation.objective_value)
+        trial.set_user_attr("feasible", True)
+        trial.set_user_attr("design", json.dumps(evaluation.design))
+        study.tell(trial, value)
+        if value < best[0]:
+            best = (value, evaluation)
+    best = _adopt_shared(study, opts, best, seed)
+    improved = best[0] < before - 1e-12 * max(abs(before), 1.0)
+    after_eval = best[1] if improved else base
+    changes = _changes(base.design, after_eval.design) if improved else {}
+    sign = -1 if objective is Objective.max_throughput else 1
+    return Refinement(
+        trials=len(study.trials), own_trials=own, seconds=time.perf_counter() - started,
+        objective_before=sign * before, objective_after=sign * best[0] if improved else sign * before,
+        gain_pct=(before - best[0]) / abs(before) * 100 if improved and before else 0.0,
+        changes=changes, storage=storage_name, study=study_name, evaluation=after_eval if improved else None)
+
+
+def _adopt_shared(study, opts: SpaceOptions, best, seed: int):
+    """A better feasible design another process found in the shared study, re-checked exactly."""
+    for trial in sorted((t for t in study.trials if t.value is not None and t.user_attrs.get("feasible")),
+                        key=lambda t: t.value)[:1]:
+        if trial.value < best[0] and "design" in trial.user_attrs:
+            evaluation = _evaluate(opts, json.loads(trial.user_attrs["design"]), seed)
+            if evaluation is not None and evaluation.feasible:
+                value = _score(opts.req.objective, evaluation.objective_value)
+                if value < best[0]:
+                    return (value, evaluation)
+    return best
+
+
+def _changes(before: dict, after: dict) -> dict[str, list[Any]]:
+    found = {}
+    for key in ("clock_ghz", "voltage_v", "sram_mib"):
+        if not math.isclose(float(before[key]), float(after[key]), rel_tol=1e-9):
+            found[key] = [before[key], after[key]]
+    for name, plan in after["workloads"].items():
+        for key, value in plan.items():
+            old = before["workloads"][name][key]
+            if old != value:
+                found[f"workloads.{name}.{key}"] = [old, value]
+    return found
