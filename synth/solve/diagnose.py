@@ -55,7 +55,7 @@ def diagnose(opts: SpaceOptions, *, seed: int, deadline: float) -> tuple[Relaxat
             continue
         best, _ = _search(_without_budget(opts, key), objective, seed=seed,
                           deadline=min(deadline, time.perf_counter() + share()))
-        needed = best[2].objective_value if best else None
+        needed = best[0] if best else None  # the dropped budget's own metric (a min objective)
         found.append(_relaxation(f"budgets.{key}", limit, needed, unit, f"{what} <= {limit:g} {unit}"))
     for i, workload in enumerate(req.workloads):
         if time.perf_counter() >= deadline:

@@ -11,7 +11,6 @@ space is refused above MAX_HARDWARE_POINTS hardware points.
 
 from __future__ import annotations
 
-import itertools
 import time
 
 import numpy as np
@@ -30,16 +29,17 @@ class SpaceTooLarge(SynthError):
     """The exhaustive method refuses spaces it cannot enumerate in reasonable time."""
 
 
-def hardware_points(opts: SpaceOptions) -> np.ndarray:
+def hardware_points(opts: SpaceOptions, limit: int = MAX_HARDWARE_POINTS) -> np.ndarray:
     """Every hardware point as rows of indices (shape, dataflow, pe, clock, sram, memory, cores, chips)."""
     g = opts.grid
     sizes = [len(g.array_shapes), len(g.dataflows), len(g.precisions), len(g.clock_ghz), len(g.sram_mib),
              len(g.memories), len(g.cores), len(g.chips)]
     count = int(np.prod(sizes))
-    if count > MAX_HARDWARE_POINTS:
-        raise SpaceTooLarge(f"--method exhaustive enumerates at most {MAX_HARDWARE_POINTS} hardware points, "
+    if count > limit:
+        raise SpaceTooLarge(f"--method exhaustive enumerates at most {limit} hardware points, "
                             f"this space has {count}; narrow `space:` or use --method milp")
-    return np.array(list(itertools.product(*(range(n) for n in sizes))), dtype=np.int64).reshape(-1, 8)
+    grids = np.meshgrid(*(np.arange(n) for n in sizes), indexing="ij")
+    return np.stack([g.reshape(-1) for g in grids], axis=1).astype(np.int64)
 
 
 def hardware_figures(opts: SpaceOptions, points: np.ndarray) -> dict[str, np.ndarray]:

@@ -66,6 +66,7 @@ def run_loop(opts: SpaceOptions, milp: DesignMilp, *, seed: int, deadline: float
     objective = milp.objective
     state = SearchState()
     branches = {h: -math.inf for h in range(len(opts.grid.chips))}  # score bound per chip count
+    ties = Ties.build(opts, objective, milp.focus)
 
     def tolerance(best_score: float) -> float:
         return gap * max(abs(best_score), 1e-12)
@@ -113,13 +114,77 @@ def run_loop(opts: SpaceOptions, milp: DesignMilp, *, seed: int, deadline: float
         state.simulations += answer.simulations
         for i in range(len(opts.workloads)):
             milp.tighten(choice, i)
-        if answer.evaluation is not None:
-            state.feasible.append((exact_score(answer.evaluation, objective, milp.focus, opts), answer.choice,
-                                   answer.evaluation))
-        elif answer.deterministic:
-            milp.cut_slower_hardware(choice.hardware)
-            state.cuts += 1
-        milp.cut_hardware(choice.hardware)
-        state.cuts += 1
+        _record(state, milp, opts, choice.hardware, answer)
+        for hardware in ties.siblings(choice.hardware) if ties else ():
+            if time.perf_counter() > deadline:
+                break
+            started = time.perf_counter()
+            answer = best_on_hardware(opts, hardware, objective=objective, focus=milp.focus, seed=seed)
+            state.check_s += time.perf_counter() - started
+            state.checks += answer.checks
+            state.simulations += answer.simulations
+            _record(state, milp, opts, hardware, answer)
     milp.restrict_chips(None)
     return state
+
+
+def _record(state: SearchState, milp: DesignMilp, opts: SpaceOptions, hardware: tuple[int, ...], answer) -> None:
+    """Keep an exact answer and cut its hardware (and, after a deterministic rejection, every
+    no-faster configuration)."""
+    if answer.evaluation is not None:
+        state.feasible.append((exact_score(answer.evaluation, milp.objective, milp.focus, opts), answer.choice,
+                               answer.evaluation))
+    elif answer.deterministic:
+        milp.cut_slower_hardware(hardware)
+        state.cuts += 1
+    milp.cut_hardware(hardware)
+    state.cuts += 1
+
+
+class Ties:
+    """Hardware points whose exact hardware objective equals a value (power, area or unit cost
+    do not depend on every variable: the dataflow never changes them, the clock never changes
+    area). When the MILP's optimum is such a value, every tied point is checked in the same
+    iteration instead of one MILP solve each; checking more points exactly is always valid."""
+
+    MAX_POINTS = 2_000_000
+    MAX_PER_ITERATION = 64
+
+    def __init__(self, opts: SpaceOptions, objective: Objective):
+        from synth.solve.exhaustive import hardware_figures, hardware_points
+
+        self.points = hardware_points(opts, limit=self.MAX_POINTS)
+        self.sizes = tuple(int(n) for n in self.points.max(axis=0) + 1)
+        key = {Objective.min_power: "power", Objective.min_area: "area", Objective.min_unit_cost: "cost"}[objective]
+        self.values = hardware_figures(opts, self.points)[key]
+        self.done: set[tuple[int, ...]] = set()
+
+    @classmethod
+    def build(cls, opts: SpaceOptions, objective: Objective, focus) -> "Ties | None":
+        import numpy as np
+
+        from synth.solve.plans import HARDWARE_OBJECTIVES
+
+        sizes = [len(opts.grid.array_shapes), len(opts.grid.dataflows), len(opts.grid.precisions),
+                 len(opts.grid.clock_ghz), len(opts.grid.sram_mib), len(opts.grid.memories), len(opts.grid.cores),
+                 len(opts.grid.chips)]
+        if objective not in HARDWARE_OBJECTIVES or focus is not None or np.prod(sizes) > cls.MAX_POINTS:
+            return None
+        return cls(opts, objective)
+
+    def siblings(self, hardware: tuple[int, ...]) -> list[tuple[int, ...]]:
+        """Unchecked points with the same chip count whose exact value equals this one's."""
+        import numpy as np
+
+        self.done.add(hardware)
+        value = self.values[np.ravel_multi_index(hardware, self.sizes)]
+        close = np.flatnonzero(np.abs(self.values - value) <= 1e-12 * max(abs(value), 1e-12))
+        found = []
+        for index in close:
+            point = tuple(int(v) for v in self.points[index])
+            if point not in self.done and point[7] == hardware[7]:
+                self.done.add(point)
+                found.append(point)
+                if len(found) >= self.MAX_PER_ITERATION:
+                    break
+        return found

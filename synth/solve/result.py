@@ -61,6 +61,10 @@ class Result:
     refinement: dict[str, Any] | None = None
     design_points: float = 0.0
     notes: tuple[str, ...] = field(default=())
+    requirements: dict[str, Any] | None = None  # the requirements as a plain mapping (report re-render)
+    sensitivity: tuple[dict[str, Any], ...] = ()
+    pareto: dict[str, Any] | None = None
+    curves: tuple[dict[str, Any], ...] = ()
 
     @property
     def objective(self) -> float | None:
@@ -84,5 +88,9 @@ class Result:
             "refinement": self.refinement,
             "design_points": self.design_points,
             "notes": list(self.notes),
+            "requirements": self.requirements,
+            "sensitivity": list(self.sensitivity),
+            "pareto": self.pareto,
+            "curves": list(self.curves),
         }
         return _json_safe(data)

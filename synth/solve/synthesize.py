@@ -34,6 +34,7 @@ def synthesize(requirements: Requirements, *, method: str = "milp", seed: int = 
     refinement study between processes (a journal file path or a database URL)."""
     result = _search(requirements, method=method, seed=seed, time_limit_s=time_limit_s,
                      alternatives=alternatives, diagnose_infeasible=diagnose_infeasible)
+    result = replace(result, requirements=requirements.model_dump(mode="json", exclude_none=True, warnings=False))
     if not refine or result.evaluation is None:
         return result
     from synth.solve.refine import refine as run_refinement

@@ -1,0 +1,138 @@
+"""Seeded requirement generators for the solver benchmarks (a registry, as in linopy's benchmarks).
+
+Each generator takes a `seed` and returns a requirements mapping that `synth.load_requirements`
+accepts; the same seed gives the same mapping. The seed moves the service levels (latency
+bounds, query rates, budgets) within ranges chosen so that every draw stays feasible; the
+space and the models are fixed so that the space's size does not depend on the seed.
+
+Design points are counted as `Result.design_points` counts them: hardware points times, for
+every workload, its batches x precisions x (replicas, cores per replica) pairs.
+
+    GENERATORS["large_space"](seed)        # >= 1e9 design points, four workloads
+    GENERATORS["exhaustive_space"](seed)   # just under the exhaustive method's 200,000 hardware points
+    GENERATORS["exhaustive_energy"](seed)  # small space, an objective exhaustive must enumerate fully
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+Generator = Callable[[int], dict]
+
+
+def _scaled(rng: np.random.Generator, value: float, low: float, high: float) -> float:
+    """`value` times a seeded factor in [low, high], rounded to 3 significant digits."""
+    if not low <= high:
+        raise ValueError(f"low <= high must hold, but got (low={low}, high={high})")
+    return float(f"{value * rng.uniform(low, high):.3g}")
+
+
+def large_space(seed: int) -> dict:
+    """Four tenants on one 7 nm chip, minimum peak power: ~6e10 design points.
+
+    Hardware: 4 array sizes x 3 core counts x 3 dataflows x 2 PEs x 5 clocks x 4 SRAM sizes x
+    2 memories = 2,880 points. Plans: face recognition runs one stream (batch 1), the three
+    server workloads choose among 3 batches; each workload picks int8 or bf16 and one of the
+    15 (replicas, cores per replica) pairs 8 cores allow. The service levels are the seed's
+    mixed-tenancy problem's, loosened by a seeded 0-30 % (rates lowered by up to 30 %)."""
+    rng = np.random.default_rng(seed)
+    return {
+        "name": f"large-space-{seed}",
+        "objective": "min_power",
+        "technology": {"node_nm": 7},
+        "budgets": {"power_w": _scaled(rng, 100, 1.0, 1.3), "area_mm2": _scaled(rng, 300, 1.0, 1.3)},
+        "workloads": [
+            {"name": "face", "model": "mobilenet_v2", "scenario": "single_stream",
+             "latency_ms": _scaled(rng, 50, 1.0, 1.3), "max_accuracy_drop_pct": 1.0},
+            {"name": "tagging", "model": "squeezenet1_1", "scenario": "server",
+             "qps": _scaled(rng, 200, 0.7, 1.0), "latency_ms": _scaled(rng, 100, 1.0, 1.3),
+             "max_accuracy_drop_pct": 1.0},
+            {"name": "search", "model": "bert-base-128", "scenario": "server",
+             "qps": _scaled(rng, 200, 0.7, 1.0), "latency_ms": _scaled(rng, 100, 1.0, 1.3),
+             "max_accuracy_drop_pct": 1.0},
+            {"name": "images", "model": "resnet50", "scenario": "server",
+             "qps": _scaled(rng, 100, 0.7, 1.0), "latency_ms": _scaled(rng, 200, 1.0, 1.3),
+             "max_accuracy_drop_pct": 1.0},
+        ],
+        "space": {
+            "array_dims": [16, 32, 64, 128],
+            "cores": [2, 4, 8],
+            "dataflows": ["ws", "os", "is"],
+            "precisions": ["int8", "bf16"],
+            "clock_ghz": [0.6, 0.8, 1.0, 1.2, 1.4],
+            "sram_mib": [4, 8, 16, 32],
+            "memories": ["lpddr5", "gddr6"],
+            "batch": [1, 4, 8],
+        },
+    }
+
+
+def exhaustive_space(seed: int) -> dict:
+    """One camera stream at 7 nm, minimum peak power, 194,400 hardware points (the exhaustive
+    method's limit is 200,000): 6 x 6 rectangular arrays x 5 core counts x 3 dataflows x
+    2 PEs x 10 clocks x 9 SRAM sizes x 2 memories. The latency bound (seeded, 4-6 ms) is tight
+    enough that the cheapest few thousand points fail it, so exhaustive works for its answer."""
+    rng = np.random.default_rng(seed)
+    return {
+        "name": f"exhaustive-space-{seed}",
+        "objective": "min_power",
+        "technology": {"node_nm": 7},
+        "workloads": [
+            {"name": "camera", "model": "mobilenet_v2", "scenario": "single_stream",
+             "latency_ms": _scaled(rng, 5, 0.8, 1.2), "max_accuracy_drop_pct": 1.0},
+        ],
+        "space": {
+            "array_rows": [8, 16, 32, 64, 128, 256],
+            "array_cols": [8, 16, 32, 64, 128, 256],
+            "cores": [1, 2, 4, 8, 16],
+            "precisions": ["int8", "fp16"],
+            "clock_ghz": {"min": 0.2, "max": 2.0, "step": 0.2},
+            "sram_mib": {"min": 0.5, "max": 128},
+            "memories": ["lpddr5", "gddr6"],
+            "batch": [1],
+        },
+    }
+
+
+def exhaustive_energy(seed: int) -> dict:
+    """A camera stream at 7 nm, minimum energy per inference: an objective that depends on the
+    plan, so exhaustive evaluates every hardware point (4 x 3 x 3 x 2 x 5 x 4 x 2 = 2,880)."""
+    rng = np.random.default_rng(seed)
+    return {
+        "name": f"exhaustive-energy-{seed}",
+        "objective": "min_energy_per_inference",
+        "technology": {"node_nm": 7},
+        "budgets": {"power_w": _scaled(rng, 20, 1.0, 1.5)},
+        "workloads": [
+            {"name": "camera", "model": "squeezenet1_1", "scenario": "single_stream",
+             "latency_ms": _scaled(rng, 10, 0.8, 1.2), "max_accuracy_drop_pct": 1.0},
+        ],
+        "space": {
+            "array_dims": [16, 32, 64, 128],
+            "cores": [1, 2, 4],
+            "precisions": ["int8", "fp16"],
+            "clock_ghz": [0.4, 0.8, 1.2, 1.6, 2.0],
+            "sram_mib": [1, 4, 16, 64],
+            "memories": ["lpddr5", "gddr6"],
+            "batch": [1],
+        },
+    }
+
+
+GENERATORS: dict[str, Generator] = {
+    "large_space": large_space,
+    "exhaustive_space": exhaustive_space,
+    "exhaustive_energy": exhaustive_energy,
+}
+
+
+def generate(name: str, seed: int) -> dict:
+    """The requirements mapping of generator `name` at `seed`."""
+    if name not in GENERATORS:
+        raise ValueError(f"name must be one of {sorted(GENERATORS)}, but got {name!r}")
+    return GENERATORS[name](seed)
+
+
+__all__ = ["GENERATORS", "exhaustive_energy", "exhaustive_space", "generate", "large_space"]
