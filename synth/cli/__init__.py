@@ -14,7 +14,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from synth.cli.render import print_curves, print_evaluation, print_models, print_result
+from synth.cli.progress import progress_bar
+from synth.cli.render import print_curves, print_evaluation, print_models, print_pareto, print_result
 from synth.errors import SpecError, SynthError
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
@@ -108,12 +109,18 @@ def eval_(
 @app.command()
 def solve(
     file: FileArg,
-    out_dir: Annotated[Optional[Path], typer.Option("-o", "--out", help="Write design.yaml and result.json here.")] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("-o", "--out", help="Write design.yaml, result.json and "
+                                                    "the report (report.md, report.html) here.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     seed: Annotated[int, typer.Option(help="Seed of the solver, simulator and samplers.")] = 0,
-    time_limit: Annotated[Optional[float], typer.Option("--time-limit", help="Seconds for the whole search.")] = None,
+    time_limit: Annotated[Optional[float], typer.Option("--time-limit", help="Seconds for the search.")] = None,
     method: Annotated[str, typer.Option(help="milp | exhaustive | optuna | random")] = "milp",
     no_refine: Annotated[bool, typer.Option("--no-refine", help="Skip the continuous refinement.")] = False,
+    storage: Annotated[Optional[str], typer.Option(help="Share the refinement study: a journal file path or "
+                                                   "a database URL (e.g. postgresql+psycopg://...).")] = None,
+    trials: Annotated[int, typer.Option(help="Refinement trials of this process.")] = 40,
+    no_tradeoffs: Annotated[bool, typer.Option("--no-tradeoffs", help="With -o: skip the Pareto front and "
+                                               "sensitivity table of the report (they re-solve).")] = False,
 ) -> None:
     """Find the lowest-cost design that meets the requirements, with its certificate."""
     from synth.api import load_requirements
@@ -125,11 +132,19 @@ def solve(
     if time_limit is not None and not time_limit > 0:
         err.print(f"error: --time-limit must be > 0 seconds, got {time_limit}")
         raise typer.Exit(EXIT_BAD_INPUT)
-    try:
-        req = load_requirements(file)
-        result = synthesize(req, method=method, seed=seed, time_limit_s=time_limit, refine=not no_refine)
-    except Exception as exc:  # noqa: BLE001 - mapped to exit codes
-        _fail(exc)
+    if trials < 1:
+        err.print(f"error: --trials must be >= 1, got {trials}")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    with progress_bar(enabled=not as_json) as step:
+        try:
+            req = load_requirements(file)
+            step("searching the design space", None)
+            result = synthesize(req, method=method, seed=seed, time_limit_s=time_limit, refine=not no_refine,
+                                refine_trials=trials, storage=storage)
+            if out_dir is not None:
+                result = with_report_data(req, result, seed=seed, tradeoffs=not no_tradeoffs, progress=step)
+        except Exception as exc:  # noqa: BLE001 - mapped to exit codes
+            _fail(exc)
     if out_dir is not None:
         write_outputs(result, out_dir)
     if as_json:
@@ -140,6 +155,30 @@ def solve(
         raise typer.Exit(EXIT_INFEASIBLE)
     if result.status is Status.unknown:
         raise typer.Exit(EXIT_ERROR)
+
+
+def with_report_data(req, result, *, seed: int, tradeoffs: bool, progress):
+    """The serving curves, and (unless skipped) the Pareto front and sensitivity table."""
+    from dataclasses import asdict, replace
+
+    from synth.api import load_design
+    from synth.serving.report_curves import workload_curves
+    from synth.solve.tradeoffs import default_axes, pareto_front, sensitivity
+
+    if result.evaluation is None:
+        return result
+    progress("serving curves", None)
+    curves = workload_curves(req, load_design(result.design), seed=seed)
+    result = replace(result, curves=tuple({"workload": c.workload, "scenario": c.scenario,
+                                           "batch": [asdict(p) for p in c.batch],
+                                           "load": [asdict(p) for p in c.load]} for c in curves))
+    if not tradeoffs:
+        return result
+    rows = sensitivity(req, result.evaluation, baseline=result.certificate.objective, seed=seed,
+                       time_limit_s=30.0, progress=progress)
+    x, y = default_axes(req)
+    front = pareto_front(req, x=x, y=y, points=4, seed=seed, time_limit_s=40.0, progress=progress)
+    return replace(result, sensitivity=tuple(rows), pareto=front)
 
 
 @app.command(name="serve-curve")
@@ -168,12 +207,76 @@ def serve_curve(
         print_curves(out, curves)
 
 
+@app.command()
+def report(
+    result_file: Annotated[Path, typer.Argument(help="result.json written by `synth solve -o`.")],
+    out_dir: Annotated[Optional[Path], typer.Option("-o", "--out", help="Where to write report.md and "
+                                                    "report.html (default: next to result.json).")] = None,
+) -> None:
+    """Re-render report.md and report.html from a result.json."""
+    from synth.report import write_report
+    from synth.spec.loader import read_document
+
+    try:
+        data, _ = read_document(result_file)
+        if not isinstance(data, dict) or "status" not in data:
+            from synth.errors import Problem, SpecError
+
+            raise SpecError([Problem(str(result_file), "", "is not a result.json written by `synth solve -o`")])
+        written = write_report(data, out_dir or result_file.parent)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    for path in written:
+        out.print(f"wrote {path}")
+
+
+@app.command()
+def pareto(
+    file: FileArg,
+    x: Annotated[str, typer.Option("--x", help="Swept metric: latency | throughput | power | area | unit_cost")],
+    y: Annotated[str, typer.Option("--y", help="Optimized metric: power | area | unit_cost | energy | "
+                                   "cost_per_inference | throughput | latency")],
+    points: Annotated[int, typer.Option(help="Bounds to sweep.")] = 6,
+    seed: Annotated[int, typer.Option(help="Seed.")] = 0,
+    time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds for the whole sweep.")] = 120.0,
+    out_dir: Annotated[Optional[Path], typer.Option("-o", "--out", help="Write pareto.json and pareto.png here.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the front as JSON.")] = False,
+) -> None:
+    """Sweep one requirement and re-solve: the trade-off front of two metrics."""
+    from synth.api import load_requirements
+    from synth.solve.tradeoffs import pareto_front
+
+    if not 1 <= points <= 50:
+        err.print(f"error: --points must be within [1, 50], got {points}")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    with progress_bar(enabled=not as_json) as step:
+        try:
+            req = load_requirements(file)
+            front = pareto_front(req, x=x, y=y, points=points, seed=seed, time_limit_s=time_limit, progress=step)
+        except Exception as exc:  # noqa: BLE001
+            _fail(exc)
+    if out_dir is not None:
+        from synth.report.plots import pareto_png
+
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "pareto.json").write_text(json.dumps(front, indent=2))
+        (out_dir / "pareto.png").write_bytes(pareto_png(front))
+    if as_json:
+        print(json.dumps(front, indent=2))
+    else:
+        print_pareto(out, front)
+
+
 def write_outputs(result, out_dir: Path) -> None:
-    """design.yaml (accepted by `synth eval --design`) and result.json."""
+    """design.yaml (accepted by `synth eval --design`), result.json and the report."""
     import yaml
 
+    from synth.report import write_report
+
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "result.json").write_text(json.dumps(result.to_dict(), indent=2))
+    data = result.to_dict()
+    (out_dir / "result.json").write_text(json.dumps(data, indent=2))
+    write_report(data, out_dir)
     if result.design is not None:
         header = f"# Design chosen by synth solve ({result.method}, status {result.status.value}, seed {result.seed})\n"
         (out_dir / "design.yaml").write_text(header + yaml.safe_dump(result.design, sort_keys=False))

@@ -119,3 +119,18 @@ def print_curves(console: Console, curves) -> None:
             for p in c.load:
                 load.add_row(_num(p.qps), f"{p.load:.0%}", _num(p.p50_ms), _num(p.p99_ms) if p.stable else "unstable")
             console.print(load)
+
+
+def print_pareto(console: Console, front: dict) -> None:
+    table = Table(title=f"Pareto front: {front['y']} ({front['y_unit']}) against {front['x']} ({front['x_unit']})")
+    for column in (f"{front['x']} {front['x_unit']}", f"{front['y']} {front['y_unit']}", "design"):
+        table.add_column(column)
+    for p in front["points"]:
+        d = p["design"]
+        memory = d["memory"] if isinstance(d["memory"], str) else d["memory"]["name"]
+        table.add_row(_num(p["x"]), _num(p["y"]), f"{d['chips']}x {d['cores']} cores {d['array_rows']}x{d['array_cols']} "
+                      f"{d['precision']} {d['clock_ghz']:.3g} GHz {d['sram_mib']:g} MiB {memory}")
+    console.print(table)
+    if front.get("chosen"):
+        console.print(f"chosen design (best {front['y']}): {front['x']} = {_num(front['chosen']['x'])}, "
+                      f"{front['y']} = {_num(front['chosen']['y'])}")

@@ -109,6 +109,7 @@ class BatchFigures:
     service_s: np.ndarray
     energy_j: np.ndarray  # dynamic energy of the whole batch
     dram_bytes: np.ndarray
+    layer_dram_bytes: np.ndarray  # per layer instance
     layer_cycles: np.ndarray  # array + vector cycles per layer instance
     layer_compute_s: np.ndarray
     layer_memory_s: np.ndarray
@@ -169,7 +170,7 @@ def batch_figures(table: LayerTable, tech: Technology, *, rows, cols, cores, dat
     return BatchFigures(
         service_s=service_s,
         energy_j=sum(parts.values()),
-        dram_bytes=np.sum(traffic * table.count, axis=-1),
+        dram_bytes=np.sum(traffic * table.count, axis=-1), layer_dram_bytes=np.broadcast_to(traffic, layer_s.shape),
         layer_cycles=cycles, layer_compute_s=compute_s, layer_memory_s=memory_s, layer_s=layer_s,
         energy_breakdown_j=parts,
     )

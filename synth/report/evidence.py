@@ -9,7 +9,7 @@ from typing import Any
 from synth.report import fmt
 from synth.report.blocks import Figure, Paragraph, Section, Table
 from synth.report.checks import Check
-from synth.report.view import ResultView, mapping
+from synth.report.view import OBJECTIVE_WORDS, ResultView, mapping
 
 DESIGN_COLUMNS = ("Peak power (W)", "Area (mm2)", "Unit cost (USD)")
 
@@ -28,8 +28,12 @@ def requirements_section(view: ResultView, checks: list[Check]) -> Section:
                   fmt.signed_pct(c.slack), c.verdict) for c in checks)
     marks = tuple(c.verdict if c.verdict in ("binding", "violated") else "" for c in checks)
     binding = [c.requirement for c in checks if c.verdict == "binding"]
-    say = (f"Binding (margin under 1 %): {', '.join(binding)}. Relaxing these is what would improve the "
-           "objective." if binding else "No requirement binds: every margin is at least 1 %.")
+    if not view.evaluation:
+        say = "No design, so no requirement can be measured; the relaxation shows which of them conflict."
+    elif binding:
+        say = f"Binding (margin under 1 %): {', '.join(binding)}. Relaxing these is what would improve the objective."
+    else:
+        say = "No requirement binds: every margin is at least 1 %."
     return Section("requirements", "Requirements check", (
         Table(("Requirement", "What", "Limit", "Value", "Unit", "Margin", "Status"), rows, marks=marks,
               caption="Margin: slack relative to the limit (negative: violated). Upper limits for latency, "
@@ -141,12 +145,17 @@ def pareto_section(view: ResultView) -> Section | None:
     chosen = mapping(p.get("chosen"))
     cx, cy = fmt.finite(chosen.get("x")), fmt.finite(chosen.get("y"))
     ordered = sorted(points, key=lambda q: fmt.finite(q["x"]))
-    marks = tuple("chosen" if cx is not None and cy is not None and abs(fmt.finite(q["x"]) - cx) <= 1e-9 * max(1, abs(cx))
-                  and abs(fmt.finite(q["y"]) - cy) <= 1e-9 * max(1, abs(cy)) else "" for q in ordered)
-    rows = tuple((fmt.num(q["x"]), fmt.num(q["y"]), "chosen" if m else "") for q, m in zip(ordered, marks))
-    label = lambda name, un: f"{name} ({un})" if un else name  # noqa: E731
+    marks = tuple("chosen" if _same(fmt.finite(q["x"]), cx) and _same(fmt.finite(q["y"]), cy) else ""
+                  for q in ordered)
+    rows = tuple((fmt.num(q["x"]), fmt.num(q["y"]), m) for q, m in zip(ordered, marks, strict=True))
+    words = {name: attribute for name, (_, attribute) in OBJECTIVE_WORDS.items()}
+
+    def label(name: str, unit_name: str) -> str:
+        name = words.get(name, name)
+        return f"{name} ({unit_name})" if unit_name else name
+
     return Section("pareto", "Trade-off: Pareto front", (
-        Figure("pareto", f"{y} against {x}", "Each point is a design solved for one value of "
+        Figure("pareto", f"{label(y, '')} against {label(x, '')}", "Each point is a design solved for one value of "
                f"{x}; the star is the chosen design.", "pareto",
                {"points": [(fmt.finite(q["x"]), fmt.finite(q["y"])) for q in ordered], "chosen": (cx, cy),
                 "x_label": label(x, xu), "y_label": label(y, yu)}),
@@ -198,6 +207,10 @@ def _flatten(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
         else:
             flat[key] = v
     return flat
+
+
+def _same(a: float | None, b: float | None) -> bool:
+    return a is not None and b is not None and abs(a - b) <= 1e-9 * max(1.0, abs(b))
 
 
 def _pair(value: Any) -> tuple[Any, Any]:

@@ -70,7 +70,7 @@ def html_from_report(report: Report, images: Mapping[str, bytes] | None = None) 
            f"<style>{CSS}</style>", "</head>", "<body>", f"<h1>{title}</h1>",
            f'<p><span class="status {status}">{escape(report.status)}</span> {escape(report.status_text)}.</p>',
            f'<p class="summary">{escape(report.summary)}</p>', f'<p class="meta">{escape(report.meta)}</p>',
-           '<nav class="toc">' + "".join(f'<a href="#{s.key}">{escape(s.title)}</a>' for s in report.sections)
+           '<nav class="toc">' + "\n".join(f'<a href="#{s.key}">{escape(s.title)}</a>' for s in report.sections)
            + "</nav>", LEGEND]
     for section in report.sections:
         out.append(f'<section id="{section.key}"><h2>{escape(section.title)}</h2>')
@@ -96,11 +96,13 @@ LEGEND = ('<p class="legend note">Row colours: <span style="background:#fff8c5">
 
 def _table(table: Table) -> str:
     head = "".join(f"<th>{escape(c)}</th>" for c in table.columns)
-    body = []
+    body, numeric = [], len(table.columns) > 2  # key-value tables read better left-aligned
     for i, row in enumerate(table.rows):
         mark = table.mark(i)
-        cells = "".join(f'<td class="num">{escape(c)}</td>' if j and NUMERIC.match(c) else f"<td>{escape(c)}</td>"
+        cells = "".join(f'<td class="num">{escape(c)}</td>' if j and numeric and NUMERIC.match(c)
+                        else f"<td>{escape(c)}</td>"
                         for j, c in enumerate(row))
         body.append(f'<tr class="{mark}">{cells}</tr>' if mark else f"<tr>{cells}</tr>")
     caption = f"<caption>{escape(table.caption)}</caption>" if table.caption else ""
-    return f'<div class="scroll"><table>{caption}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
+    return (f'<div class="scroll"><table>{caption}<thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table></div>')

@@ -29,7 +29,8 @@ def markdown_from_report(report: Report, *, image_dir: str | None = None) -> str
             elif isinstance(block, Table):
                 out += _table(block)
             elif isinstance(block, Figure) and image_dir is not None:
-                out += [f"![{block.title}]({image_dir.rstrip('/')}/{block.name}.png)", "", f"*{block.caption}*", ""]
+                alt = block.title.replace("[", "(").replace("]", ")")  # brackets would end the alt text
+                out += [f"![{alt}]({image_dir.rstrip('/')}/{block.name}.png)", "", f"*{block.caption}*", ""]
     return "\n".join(out).rstrip() + "\n"
 
 

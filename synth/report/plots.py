@@ -12,6 +12,7 @@ import math
 from typing import Any
 
 from matplotlib.figure import Figure as MplFigure
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from synth.report.blocks import Figure
 from synth.report.fmt import finite
@@ -19,6 +20,7 @@ from synth.report.fmt import finite
 DPI = 110
 BLUE, ORANGE, GREEN, GREY, RED = "#1f77b4", "#ff7f0e", "#2ca02c", "#7f7f7f", "#d62728"
 PANEL_COLORS = ("#4c72b0", "#dd8452", "#55a868")
+PLAIN = FuncFormatter(lambda v, _: f"{v:g}")
 
 
 def render_png(figure: Figure) -> bytes:
@@ -49,6 +51,8 @@ def _pareto(data: dict[str, Any]) -> MplFigure:
         ax.annotate(f"chosen\n({cx:g}, {cy:.4g})", (cx, cy), textcoords="offset points", xytext=(10, 12), fontsize=8)
     if xs and min(xs) > 0 and max(xs) / min(xs) > 20:
         ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(PLAIN)
+        ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: f"{v:g}" if f"{v:g}"[0] in "25" else ""))
     ax.set_xlabel(data["x_label"])
     ax.set_ylabel(data["y_label"])
     ax.grid(True, alpha=0.3)
@@ -71,6 +75,8 @@ def _batch(data: dict[str, Any]) -> MplFigure:
         left.axhline(data["bound_ms"], color=RED, linestyle=":", label=f"SLA {data['bound_ms']:g} ms")
     left.set_ylabel("latency (ms)")
     left.set_yscale("log")
+    left.yaxis.set_major_formatter(PLAIN)
+    left.yaxis.set_minor_formatter(NullFormatter())
     cx, capacity = _series(points, "batch", "capacity_ips")
     right.plot(cx, capacity, "o-", color=BLUE, label="capacity, all replicas")
     if data.get("target_qps"):
@@ -78,6 +84,9 @@ def _batch(data: dict[str, Any]) -> MplFigure:
     right.set_ylabel("inferences / s")
     for ax in (left, right):
         ax.set_xscale("log", base=2)
+        ax.set_xticks(x or [1])  # plain labels: mathtext powers of two are slow to lay out
+        ax.xaxis.set_major_formatter(PLAIN)
+        ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_xlabel("maximum batch size")
         chosen = finite(data.get("chosen_batch"))
         if chosen:
@@ -86,7 +95,7 @@ def _batch(data: dict[str, Any]) -> MplFigure:
         ax.legend(fontsize=7, loc="best")
     left.set_title("latency", fontsize=10)
     right.set_title("throughput", fontsize=10)
-    fig.tight_layout()
+    fig.subplots_adjust(wspace=0.3)
     return fig
 
 
@@ -109,7 +118,7 @@ def _load(data: dict[str, Any]) -> MplFigure:
     ax.set_xlabel("offered load (queries / s)")
     ax.set_ylabel("latency (ms)")
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left")
+    ax.legend(fontsize=8, loc="center left")
     return fig
 
 
@@ -117,7 +126,7 @@ def _breakdown(data: dict[str, Any]) -> MplFigure:
     panels = data["panels"]
     fig = MplFigure(figsize=(3.4 * len(panels), 3.2))
     axes = fig.subplots(1, len(panels), squeeze=False)[0]
-    for ax, color, (title, panel) in zip(axes, PANEL_COLORS * 2, panels.items()):
+    for ax, color, (title, panel) in zip(axes, PANEL_COLORS * 2, panels.items(), strict=False):
         names = list(panel["parts"])
         values = [panel["parts"][n] for n in names]
         ax.barh(names, values, color=color)
@@ -130,5 +139,5 @@ def _breakdown(data: dict[str, Any]) -> MplFigure:
         ax.set_xlim(0, max(values) * 1.3 if values and max(values) > 0 else 1)
         ax.grid(True, axis="x", alpha=0.3)
         ax.tick_params(labelsize=8)
-    fig.tight_layout()
+    fig.subplots_adjust(wspace=0.6)
     return fig

@@ -22,6 +22,7 @@ SCENARIOS = {
     "server": ("datacenter", "Poisson arrivals at the target rate; latency at p99 (MLPerf Server)"),
     "offline": ("datacenter", "all samples at once; throughput (MLPerf Offline)"),
 }
+NO_DESIGN = Paragraph("No design was found: only the requirements are shown.", tone="note")
 STATUS_TEXT = {
     "optimal": "Optimal: proven best in the search space, within the certificate's gap",
     "feasible": "Feasible: meets every requirement, optimality not proven",
@@ -95,7 +96,7 @@ def use_case_section(view: ResultView) -> Section:
     elif kinds == {"datacenter"}:
         use = "datacenter (batched serving, throughput and tail latency)"
     else:
-        use = "both: real-time and datacenter workloads share the same hardware"
+        use = "both (real-time and datacenter workloads share the same hardware)"
     words, _ = view.objective_words()
     node = (view.requirements.get("technology") or {}).get("node_nm")
     budgets = {k: v for k, v in (view.requirements.get("budgets") or {}).items() if v is not None}
@@ -135,8 +136,9 @@ def latency_section(view: ResultView, checks: list[Check]) -> Section:
         sim = pred.get("simulation")
         if isinstance(sim, dict):
             ci = sim.get("percentile_ci_ms") or [None, None]
-            notes.append(f"{n}: simulated {fmt.integer(sim.get('queries'))} queries (seed {fmt.text(sim.get('seed'))}); "
-                         f"95 % confidence interval of the p{_pct_label(p)} latency {fmt.num(ci[0])}–{fmt.num(ci[-1])} ms; "
+            notes.append(f"{n}: simulated {fmt.integer(sim.get('queries'))} queries "
+                         f"(seed {fmt.text(sim.get('seed'))}); 95 % confidence interval of the "
+                         f"p{_pct_label(p)} latency {fmt.num(ci[0])}–{fmt.num(ci[-1])} ms; "
                          f"verdict: {fmt.text(sim.get('sla_verdict'))}.")
     blocks = [Table(("Workload", "Percentile", "Bound (ms)", "p50 (ms)", "p90 (ms)", "p99 (ms)",
                      "At percentile (ms)", "Margin", "Status", "Method"), tuple(rows), marks=tuple(marks)),
@@ -144,6 +146,8 @@ def latency_section(view: ResultView, checks: list[Check]) -> Section:
                         "binds when its margin is under 1 %. Exact latencies are deterministic; server "
                         "latencies come from the seeded discrete-event simulator.", tone="note")]
     blocks += [Paragraph(t) for t in notes]
+    if not view.workloads:
+        blocks.insert(0, NO_DESIGN)
     return Section("latency", "2. Latency SLA", tuple(blocks))
 
 
@@ -171,6 +175,8 @@ def throughput_section(view: ResultView) -> Section:
         blocks.append(Paragraph(f"The whole system serves {fmt.num(total)} inferences/s at the required load. "
                                 "Capacity is what the replicas deliver running full batches back to back; "
                                 "utilization is useful MACs over peak MACs of the workload's replicas."))
+    if not view.workloads:
+        blocks.insert(0, NO_DESIGN)
     return Section("throughput", "3. Throughput target", tuple(blocks + figures))
 
 
@@ -182,7 +188,7 @@ def model_section(view: ResultView) -> Section:
                      fmt.num(pred.get("weight_mib")), fmt.text(pred.get("precision")),
                      fmt.num(pred.get("accuracy_drop_pct"), 3), fmt.num(req.get("max_accuracy_drop_pct"), 3),
                      fmt.pct(_memory_bound_share(pred.get("layers")))))
-    return Section("model", "4. Model", (
+    return Section("model", "4. Model", (*((NO_DESIGN,) if not view.workloads else ()),
         Table(("Workload", "Model", "MACs per inference", "Weights (MiB)", "Precision", "Accuracy drop (%)",
                "Drop limit (%)", "Memory-bound time"), tuple(rows)),
         Paragraph("Accuracy drop is the published quantization loss for the model at the precision used; "

@@ -28,6 +28,7 @@ from synth.solve.options import SpaceOptions, combo_service_times
 LOG_OBJECTIVES = (Objective.min_latency, Objective.max_throughput)
 # Operand width order: every layer of a wider precision moves at least as many bytes.
 PRECISION_WIDTH = {"int8": 0, "int8+fp16": 1, "fp16": 2, "bf16": 2, "fp32": 3}
+SPLIT_WEIGHTS = (0.5,)
 # Strict inequalities (stability) are kept as >= with this margin in log space; the exact check
 # decides the boundary, so the margin only has to be smaller than any real difference.
 STRICT = 1e-9
@@ -232,23 +233,39 @@ class DesignMilp:
             clock_term = sum(log_clock[f] * m.u[f] for f in range(len(g.clock_ghz)))
             b.cons.add(b.theta >= sum(log_cyc[k] * b.w[k] for k in log_cyc) - clock_term)
             b.cons.add(b.theta1 >= sum(log_cyc1[k] * b.w[k] for k in log_cyc1) - clock_term)
-            # Memory bound with the chosen SRAM: joint (batch, precision, SRAM) one-hot.
-            SRI = range(len(g.sram_mib))
-            b.bqs = pyo.Var(B, Q, SRI, within=pyo.Binary)
+            # Memory bound with the replica's exact SRAM and bandwidth share: joint one-hot over
+            # (batch, precision, SRAM, cores per replica c, chip cores N) with c <= N.
+            mem_keys = [(j, q, r, ci, n) for j in B for q in Q for r in range(len(g.sram_mib))
+                        for ci, c in enumerate(wo.core_values) for n, cores in enumerate(g.cores) if c <= cores]
+            b.mem = pyo.Var(mem_keys, within=pyo.Binary)
             for j in B:
                 for q in Q:
-                    b.cons.add(sum(b.bqs[j, q, r] for r in SRI) == b.bq[j, q])
-            for r in SRI:
-                b.cons.add(sum(b.bqs[j, q, r] for j in B for q in Q) == m.v[r])
-            log_traffic = np.log(np.maximum(wo.traffic_min, 1.0))
-            log_traffic_one = np.log(np.maximum(wo.traffic_one, 1.0))
-            share = (- sum(log_bw[k] * m.t[k] for k in range(len(g.memories)))
-                     - sum(math.log(c) * b.pair[r] for r, (_, c) in enumerate(wo.pairs))
-                     + sum(math.log(g.cores[n]) * m.n[n] for n in range(len(g.cores))))
-            b.cons.add(b.theta >= sum(float(log_traffic[j, q, r]) * b.bqs[j, q, r] for j in B for q in Q for r in SRI)
-                       + share)
-            b.cons.add(b.theta1 >= sum(float(log_traffic_one[q, r]) * b.bqs[j, q, r] for j in B for q in Q for r in SRI)
-                       + share)
+                    b.cons.add(sum(b.mem[key] for key in mem_keys if key[:2] == (j, q)) == b.bq[j, q])
+            for r in range(len(g.sram_mib)):
+                b.cons.add(sum(b.mem[key] for key in mem_keys if key[2] == r) == m.v[r])
+            for ci, c in enumerate(wo.core_values):
+                b.cons.add(sum(b.mem[key] for key in mem_keys if key[3] == ci)
+                           == sum(b.pair[k] for k, (_, cc) in enumerate(wo.pairs) if cc == c))
+            for n in range(len(g.cores)):
+                b.cons.add(sum(b.mem[key] for key in mem_keys if key[4] == n) == m.n[n])
+            bandwidth_term = -sum(log_bw[k] * m.t[k] for k in range(len(g.memories)))
+            log_traffic = np.log(np.maximum(wo.traffic_min, 1e-300))
+            log_traffic_one = np.log(np.maximum(wo.traffic_one, 1e-300))
+            b.cons.add(b.theta >= sum(float(log_traffic[key]) * b.mem[key] for key in mem_keys) + bandwidth_term)
+            b.cons.add(b.theta1 >= sum(float(log_traffic_one[key[1:]]) * b.mem[key] for key in mem_keys)
+                       + bandwidth_term)
+            # Split bounds (weighted AM-GM): a + b >= (a/w)^w (b/(1-w))^(1-w), so with a the compute
+            # time of a layer set S and b the memory time of the rest, for every w in (0, 1):
+            # theta >= w log a + (1 - w) log b + H(w), H(w) = -w log w - (1 - w) log(1 - w).
+            compute_log = lambda table: {k: math.log(max(table[cb], 1e-300)) for k, cb in enumerate(combos)}  # noqa: E731
+            for cycles_in, traffic_out in wo.splits:
+                log_a = compute_log(cycles_in)
+                log_b = np.log(np.maximum(traffic_out, 1e-300))
+                a_term = sum(log_a[k] * b.w[k] for k in log_a) - clock_term
+                b_term = sum(float(log_b[key]) * b.mem[key] for key in mem_keys) + bandwidth_term
+                for weight in SPLIT_WEIGHTS:
+                    entropy = -weight * math.log(weight) - (1 - weight) * math.log(1 - weight)
+                    b.cons.add(b.theta >= weight * a_term + (1 - weight) * b_term + entropy)
             # log(capacity) = log(replicas per chip) + log(chips) + log(batch) - theta.
             b.log_capacity = pyo.Expression(expr=sum(math.log(r) * b.pair[k] for k, (r, _) in enumerate(wo.pairs))
                                             + sum(math.log(g.chips[h]) * m.h[h] for h in range(len(g.chips)))
@@ -346,7 +363,7 @@ class DesignMilp:
 
         if self._solver is None:
             self._solver = SolverFactory("highs")
-        options = {"presolve": "on", "presolve_rule_off": 32768, "random_seed": self.seed, "threads": 1,
+        options = {"presolve": "off", "random_seed": self.seed, "threads": 1,
                    "mip_rel_gap": rel_gap, "mip_abs_gap": 1e-12}
         kwargs = dict(solver_options=options, raise_exception_on_nonoptimal_result=False, load_solutions=False)
         if time_limit is not None:

@@ -6,8 +6,9 @@ condition, docs/formulation.md):
 
 - compute bound: T(B) >= sum over layers of count * (array + vector + dispatch cycles) / f,
   since each layer's time is max(compute, memory) + dispatch >= compute + dispatch;
-- memory bound: T(B) >= DRAM bytes with the largest SRAM share the space allows /
-  (bandwidth * c / N), since more SRAM never adds traffic and a layer's time >= its memory time.
+- memory bound: T(B) >= DRAM bytes with the replica's SRAM share (SRAM x c / N) /
+  (bandwidth * c / N), since a layer's time is at least its memory time;
+- split bounds: T(B) >= compute time of a layer set S + memory time of the other layers.
 """
 
 from __future__ import annotations
@@ -41,8 +42,13 @@ class WorkloadOptions:
     cycles: np.ndarray  # [shape, dataflow, core option, batch] compute-bound cycles of one batch
     core_values: tuple[int, ...]  # cores-per-replica values indexing cycles' third axis
     cycles_one: np.ndarray  # [shape, dataflow, core option] the same for a batch of one
-    traffic_min: np.ndarray  # [batch, precision, sram] DRAM bytes with the whole chip's SRAM as share
-    traffic_one: np.ndarray  # [precision, sram] the same for a batch of one
+    # DRAM bytes of one batch x N / c (memory time x bandwidth) for every (batch, precision, SRAM,
+    # core option c, chip cores N), the replica holding SRAM x c / N: [batch, precision, sram, c, n].
+    traffic_min: np.ndarray
+    traffic_one: np.ndarray  # [precision, sram, c, n] the same for a batch of one
+    # Layer splits S for the bound T >= sum_{l in S} compute_l + sum_{l not in S} memory_l:
+    # (cycles of S [shape, dataflow, core option, batch], traffic outside S like traffic_min).
+    splits: tuple[tuple[np.ndarray, np.ndarray], ...]
     weight_bytes: np.ndarray  # [precision] stored parameter bytes
     mac_pj: np.ndarray  # [precision] MAC energy per inference at nominal V (45 nm pJ x scales)
     accuracy_drop: np.ndarray  # [precision]
@@ -98,15 +104,18 @@ def workload_options(req: Requirements, tech: Technology, grid: Grid, index: int
     name = model.name if isinstance(workload.model, str) else ""
     batches, precisions, pairs = _batches(workload, grid), _precisions(workload, grid, name), _pairs(grid)
     core_values = tuple(sorted({c for _, c in pairs}))
-    cycles = _cycles_table(table, tech, grid, core_values, batches)
+    layer_cycles = _layer_cycles(table, tech, grid, core_values, batches)
+    cycles = np.sum(layer_cycles * table.count, axis=-1)
     cycles_one = _cycles_table(table, tech, grid, core_values, (1,))[..., 0]
-    traffic = _traffic_table(table, tech, grid, (1,) + batches, precisions)
+    layer_traffic = _traffic_table(table, tech, grid, (1,) + batches, precisions, core_values)
+    traffic = np.sum(layer_traffic * table.count, axis=-1)
+    splits = _splits(table, grid, layer_cycles, layer_traffic[1:])
     codes = np.array([PRECISION_CODES[q] for q in precisions])
     mac_pj = _mac_pj_per_inference(table, tech, codes)
     return WorkloadOptions(
         workload=workload, table=table, model_name=name, batches=batches, precisions=precisions, pairs=pairs,
         cycles=cycles, cycles_one=cycles_one, core_values=core_values, traffic_min=traffic[1:],
-        traffic_one=traffic[0],
+        traffic_one=traffic[0], splits=splits,
         weight_bytes=np.atleast_1d(table.weight_bytes(codes)).astype(float), mac_pj=mac_pj,
         accuracy_drop=np.array([accuracy_drop_pct(name, q, accuracy_table(workload)) for q in precisions]))
 
@@ -117,23 +126,59 @@ def _mac_pj_per_inference(table: LayerTable, tech: Technology, codes: np.ndarray
     return np.sum(per_layer * macs, axis=1) * tech.mac_energy_scale * tech.pe_energy_overhead
 
 
-def _traffic_table(table: LayerTable, tech: Technology, grid: Grid, batches, precisions) -> np.ndarray:
-    """DRAM bytes of one batch for every (batch, precision, SRAM size), the replica holding the
-    whole chip's SRAM: a lower bound for any replica, whose share is never larger."""
-    combos = list(itertools.product(batches, precisions, grid.sram_mib))
+SPLIT_RATIOS = (0.3, 1.0, 3.0)
+
+
+def _splits(table: LayerTable, grid: Grid, layer_cycles: np.ndarray, layer_traffic: np.ndarray):
+    """Layer sets S that are compute-bound at reference designs (the middle of each grid, at
+    several ratios of clock to bandwidth). Any S gives a valid bound, since each layer's time
+    is at least its compute time and at least its memory time; sets matching where the real
+    bottlenecks are give tight ones."""
+    mid = lambda n: n // 2  # noqa: E731
+    clock = grid.clock_ghz[mid(len(grid.clock_ghz))] * 1e9
+    bandwidth = sorted(m.bandwidth_gbps for m in grid.memories)[mid(len(grid.memories))] * 1e9
+    compute = layer_cycles[mid(layer_cycles.shape[0]), 0, 0, -1] / clock
+    memory = layer_traffic[-1, 0, mid(layer_traffic.shape[2]), 0, 0] / bandwidth
+    found, seen = [], set()
+    for ratio in SPLIT_RATIOS:
+        members = compute >= ratio * memory
+        key = tuple(members)
+        if key in seen or members.all() or not members.any():
+            continue
+        seen.add(key)
+        cycles_in = np.sum(layer_cycles * (table.count * members), axis=-1)
+        traffic_out = np.sum(layer_traffic * (table.count * ~members), axis=-1)
+        found.append((cycles_in, traffic_out))
+    return tuple(found)
+
+
+def _traffic_table(table: LayerTable, tech: Technology, grid: Grid, batches, precisions, core_values) -> np.ndarray:
+    """DRAM bytes x N / c of each layer instance for every (batch, precision, SRAM, core option c,
+    chip cores N): the replica's SRAM share is SRAM x c / N and its bandwidth share c / N, so
+    dividing by the bandwidth gives the exact memory time. Combinations with c > N are unused."""
+    combos = list(itertools.product(batches, precisions, grid.sram_mib, core_values, grid.cores))
     size = len(combos)
-    fig = batch_figures(table, tech, rows=np.ones(size), cols=np.ones(size), cores=np.ones(size),
+    cores = np.array([n for *_, n in combos], dtype=float)
+    per_replica = np.array([c for *_, c, _ in combos], dtype=float)
+    fig = batch_figures(table, tech, rows=np.ones(size), cols=np.ones(size), cores=cores,
                         dataflow=np.zeros(size, dtype=int), clock_ghz=np.ones(size),
                         voltage_v=np.full(size, tech.nominal_voltage_v),
-                        sram_mib=np.array([s for _, _, s in combos], dtype=float), bandwidth_gbps=np.ones(size),
-                        dram_pj_per_bit=np.zeros(size), batch=np.array([b for b, _, _ in combos]),
-                        cores_per_replica=np.ones(size),
-                        precision=np.array([PRECISION_CODES[q] for _, q, _ in combos]))
-    return fig.dram_bytes.reshape(len(batches), len(precisions), len(grid.sram_mib))
+                        sram_mib=np.array([s for _, _, s, _, _ in combos], dtype=float),
+                        bandwidth_gbps=np.ones(size), dram_pj_per_bit=np.zeros(size),
+                        batch=np.array([b for b, *_ in combos]), cores_per_replica=per_replica,
+                        precision=np.array([PRECISION_CODES[q] for _, q, *_ in combos]))
+    scaled = fig.layer_dram_bytes * (cores / per_replica)[:, None]
+    return scaled.reshape(len(batches), len(precisions), len(grid.sram_mib), len(core_values), len(grid.cores), -1)
 
 
 def _cycles_table(table: LayerTable, tech: Technology, grid: Grid, core_values, batches) -> np.ndarray:
     """Compute-bound cycles of one batch for every (shape, dataflow, cores per replica, batch)."""
+    per_layer = _layer_cycles(table, tech, grid, core_values, batches)
+    return np.sum(per_layer * table.count, axis=-1)
+
+
+def _layer_cycles(table: LayerTable, tech: Technology, grid: Grid, core_values, batches) -> np.ndarray:
+    """Cycles (dispatch included) of each layer instance: [shape, dataflow, core option, batch, layer]."""
     combos = list(itertools.product(range(len(grid.array_shapes)), grid.dataflows, core_values, batches))
     rows = np.array([grid.array_shapes[s][0] for s, _, _, _ in combos])[:, None]
     cols = np.array([grid.array_shapes[s][1] for s, _, _, _ in combos])[:, None]
@@ -144,8 +189,8 @@ def _cycles_table(table: LayerTable, tech: Technology, grid: Grid, core_values, 
     g_total = np.where(table.shares_weights, table.groups, table.groups * batch)
     array_cycles = split_gemm_cycles(m_total, table.k, table.n, g_total, cores, rows, cols, flow)
     vector_cycles = np.ceil(table.vector_ops * batch / (cols * cores))
-    total = np.sum((array_cycles + vector_cycles + tech.layer_dispatch_cycles) * table.count, axis=1)
-    return total.reshape(len(grid.array_shapes), len(grid.dataflows), len(core_values), len(batches))
+    cycles = array_cycles + vector_cycles + tech.layer_dispatch_cycles
+    return cycles.reshape(len(grid.array_shapes), len(grid.dataflows), len(core_values), len(batches), -1)
 
 
 def space_options(req: Requirements) -> SpaceOptions:
