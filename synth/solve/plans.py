@@ -155,7 +155,7 @@ class _Workload:
 
     def _timeouts(self, table, batch) -> list[float]:
         """Timeout 0 (run what is waiting), then half the slack between the bound and a full
-        batch's service time (evaluate_choice uses the same rule)."""
+        batch's service time."""
         w = self.wo.workload
         if batch == 1 or w.latency_ms is None:
             return [0.0]
@@ -262,7 +262,7 @@ def best_on_hardware(opts: SpaceOptions, hw: tuple[int, ...], *, objective: Obje
             break
         choice = Choice(*hw, tuple(p.plan for p in combo))
         timeouts = tuple(p.timeout_ms for p in combo)
-        evaluation = evaluate_choice(opts, choice, seed, timeouts=timeouts).evaluation
+        evaluation = evaluate_choice(opts, choice, seed, timeouts)
         checks += 1
         if evaluation.feasible:
             value = exact_score(evaluation, objective, focus, opts)
