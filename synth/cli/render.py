@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from synth.results import Evaluation
@@ -41,14 +42,29 @@ def print_evaluation(console: Console, ev: Evaluation, *, show_layers: bool = Fa
     chip.add_row("cost per inference USD", "", _num(s.cost_per_inference_usd))
     console.print(chip)
     table = Table(title="Workloads")
-    for column in ("workload", "scenario", "batch", "replicas", "p50 ms", "p90 ms", "p99 ms", "at SLA pct",
-                   "throughput/s", "util", "mJ/inf", "acc drop"):
-        table.add_column(column)
+    table.add_column("")
     for w in ev.workloads:
-        pct = f"p{w.percentile:g}: {_num(w.latency_at_percentile_ms)}" if w.percentile else "-"
-        table.add_row(w.name, w.scenario, str(w.batch), str(w.replicas), _num(w.latency_ms["p50"]),
-                      _num(w.latency_ms["p90"]), _num(w.latency_ms["p99"]), pct, _num(w.throughput_ips),
-                      f"{w.utilization:.1%}", _num(w.energy_mj_per_inference), _num(w.accuracy_drop_pct, 3))
+        table.add_column(w.name, justify="right")
+    rows = [
+        ("scenario", [w.scenario for w in ev.workloads]),
+        ("model / precision", [f"{w.model} / {w.precision}" for w in ev.workloads]),
+        ("batch, timeout ms", [f"{w.batch}, {w.batch_timeout_ms:g}" for w in ev.workloads]),
+        ("replicas x cores", [f"{w.replicas} x {w.cores_per_replica}" for w in ev.workloads]),
+        ("latency p50 / p90 / p99 ms", [f"{_num(w.latency_ms['p50'])} / {_num(w.latency_ms['p90'])} / "
+                                        f"{_num(w.latency_ms['p99'])}" for w in ev.workloads]),
+        ("at the SLA percentile ms", [f"p{w.percentile:g}: {_num(w.latency_at_percentile_ms)}" if w.percentile
+                                      else "-" for w in ev.workloads]),
+        ("throughput / capacity per s", [f"{_num(w.throughput_ips)} / {_num(w.capacity_ips)}" for w in ev.workloads]),
+        ("max qps within SLA", ["-" if w.max_qps_within_sla is None else _num(w.max_qps_within_sla)
+                                for w in ev.workloads]),
+        ("utilization", [f"{w.utilization:.1%}" for w in ev.workloads]),
+        ("energy mJ per inference", [_num(w.energy_mj_per_inference) for w in ev.workloads]),
+        ("accuracy drop pct", [_num(w.accuracy_drop_pct, 3) for w in ev.workloads]),
+        ("latency from", [w.latency_method + (f" (seed {w.simulation['seed']}, {w.simulation['queries']} queries)"
+                                              if w.simulation else "") for w in ev.workloads]),
+    ]
+    for label, values in rows:
+        table.add_row(label, *values)
     console.print(table)
     if show_layers:
         for w in ev.workloads:
@@ -67,7 +83,7 @@ def print_evaluation(console: Console, ev: Evaluation, *, show_layers: bool = Fa
     else:
         console.print("[red]infeasible[/]:")
         for v in ev.violations:
-            console.print(f"  - {v}")
+            console.print(f"  - {escape(str(v))}")
 
 
 def print_result(console: Console, result, out_dir=None) -> None:
@@ -94,11 +110,11 @@ def print_result(console: Console, result, out_dir=None) -> None:
                             str(d["chips"]))
             console.print(alt)
     for note in cert.notes:
-        console.print(f"note: {note}")
+        console.print(f"note: {escape(note)}")
     if result.relaxation:
         console.print("[bold red]No design meets every requirement.[/] Smallest relaxations, one at a time:")
         for r in result.relaxation:
-            console.print(f"  - {r.message}")
+            console.print(f"  - {escape(r.message)}")
     if out_dir is not None and result.design is not None:
         console.print(f"wrote {out_dir}/design.yaml and {out_dir}/result.json")
 
