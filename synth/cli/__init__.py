@@ -85,7 +85,7 @@ def eval_(
     file: FileArg,
     design: Annotated[Path, typer.Option("--design", "-d", help="Design file (YAML or JSON).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the evaluation as JSON.")] = False,
-    seed: Annotated[int, typer.Option(help="Seed of the serving simulator.")] = 0,
+    seed: Annotated[int, typer.Option(min=0, max=2**32 - 1, help="Seed of the serving simulator.")] = 0,
     layers: Annotated[bool, typer.Option("--layers", help="Show the per-layer table.")] = False,
     no_max_qps: Annotated[bool, typer.Option("--no-max-qps", help="Skip the search for the highest "
                                              "load each server workload carries within its bound.")] = False,
@@ -112,7 +112,7 @@ def solve(
     out_dir: Annotated[Optional[Path], typer.Option("-o", "--out", help="Write design.yaml, result.json and "
                                                     "the report (report.md, report.html) here.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
-    seed: Annotated[int, typer.Option(help="Seed of the solver, simulator and samplers.")] = 0,
+    seed: Annotated[int, typer.Option(min=0, max=2**32 - 1, help="Seed of the solver, simulator and samplers.")] = 0,
     time_limit: Annotated[Optional[float], typer.Option("--time-limit", help="Seconds for the search.")] = None,
     method: Annotated[str, typer.Option(help="milp | exhaustive | optuna | random")] = "milp",
     no_refine: Annotated[bool, typer.Option("--no-refine", help="Skip the continuous refinement.")] = False,
@@ -187,7 +187,7 @@ def serve_curve(
     design: Annotated[Path, typer.Option("--design", "-d", help="Design file (YAML or JSON).")],
     workload: Annotated[Optional[str], typer.Option(help="Only this workload.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the curves as JSON.")] = False,
-    seed: Annotated[int, typer.Option(help="Seed of the serving simulator.")] = 0,
+    seed: Annotated[int, typer.Option(min=0, max=2**32 - 1, help="Seed of the serving simulator.")] = 0,
 ) -> None:
     """Latency and throughput against batch size, and p99 against offered load, for a design."""
     from dataclasses import asdict
@@ -237,7 +237,7 @@ def pareto(
     y: Annotated[str, typer.Option("--y", help="Optimized metric: power | area | unit_cost | energy | "
                                    "cost_per_inference | throughput | latency")],
     points: Annotated[int, typer.Option(help="Bounds to sweep.")] = 6,
-    seed: Annotated[int, typer.Option(help="Seed.")] = 0,
+    seed: Annotated[int, typer.Option(min=0, max=2**32 - 1, help="Seed.")] = 0,
     time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds for the whole sweep.")] = 120.0,
     out_dir: Annotated[Optional[Path], typer.Option("-o", "--out", help="Write pareto.json and pareto.png here.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the front as JSON.")] = False,

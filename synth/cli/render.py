@@ -98,6 +98,11 @@ def print_result(console: Console, result, out_dir=None) -> None:
                       f"{cert.iterations} MILP solves, {cert.cuts} cuts, {cert.exact_checks} exact checks; "
                       f"build {cert.build_s:.2f} s, solve {cert.solve_s:.2f} s, checks {cert.check_s:.2f} s, "
                       f"total {cert.seconds:.2f} s")
+        if result.refinement and result.refinement.get("gain_pct"):
+            r = result.refinement
+            console.print(f"[bold]refinement[/]: {r['gain_pct']:.2f} % better than the certified grid optimum "
+                          f"({_num(r['objective_before'], 6)} -> {_num(r['objective_after'], 6)}) after {r['trials']} "
+                          f"trials; changed {', '.join(r['changes'])}")
         if result.alternatives:
             alt = Table(title="Alternatives (next best, distinct hardware)")
             for column in ("#", "objective", "array", "cores", "dataflow", "PE", "clock GHz", "SRAM MiB", "memory", "chips"):

@@ -7,9 +7,10 @@ import re
 from typing import Any
 
 from synth.report import fmt
-from synth.report.blocks import Figure, Paragraph, Section, Table
+from synth.report.blocks import Paragraph, Section, Table
 from synth.report.checks import Check
-from synth.report.view import OBJECTIVE_WORDS, ResultView, mapping
+from synth.report.tradeoffs import pareto_section, sensitivity_section
+from synth.report.view import ResultView, mapping
 
 DESIGN_COLUMNS = ("Peak power (W)", "Area (mm2)", "Unit cost (USD)")
 
@@ -120,48 +121,6 @@ def alternatives_section(view: ResultView) -> Section | None:
               caption="The next-best designs the search found, each checked with the exact model."),))
 
 
-def sensitivity_section(view: ResultView) -> Section | None:
-    rows = view.optional_list("sensitivity")
-    if not rows:
-        return None
-    u = view.objective_unit
-    table = tuple((str(r.get("requirement", fmt.MISSING)), fmt.num(r.get("limit")), fmt.num(r.get("relaxed_limit")),
-                   fmt.num(r.get("objective_after")), fmt.pct_value(r.get("saving_pct"))) for r in rows)
-    return Section("sensitivity", "Sensitivity", (
-        Table(("Requirement", "Limit", "Relaxed to", f"Objective after ({u})" if u else "Objective after",
-               "Saving"), table),
-        Paragraph("Each row relaxes one requirement, keeps the others, and solves again: the saving is what "
-                  "that requirement costs.", tone="note")))
-
-
-def pareto_section(view: ResultView) -> Section | None:
-    p = view.optional_mapping("pareto")
-    points = [q for q in p.get("points") or [] if isinstance(q, dict) and fmt.finite(q.get("x")) is not None
-              and fmt.finite(q.get("y")) is not None]
-    if not points:
-        return None
-    x, y = str(p.get("x") or "x"), str(p.get("y") or "y")
-    xu, yu = str(p.get("x_unit") or ""), str(p.get("y_unit") or "")
-    chosen = mapping(p.get("chosen"))
-    cx, cy = fmt.finite(chosen.get("x")), fmt.finite(chosen.get("y"))
-    ordered = sorted(points, key=lambda q: fmt.finite(q["x"]))
-    marks = tuple("chosen" if _same(fmt.finite(q["x"]), cx) and _same(fmt.finite(q["y"]), cy) else ""
-                  for q in ordered)
-    rows = tuple((fmt.num(q["x"]), fmt.num(q["y"]), m) for q, m in zip(ordered, marks, strict=True))
-    words = {name: attribute for name, (_, attribute) in OBJECTIVE_WORDS.items()}
-
-    def label(name: str, unit_name: str) -> str:
-        name = words.get(name, name)
-        return f"{name} ({unit_name})" if unit_name else name
-
-    return Section("pareto", "Trade-off: Pareto front", (
-        Figure("pareto", f"{label(y, '')} against {label(x, '')}", "Each point is a design solved for one value of "
-               f"{x}; the star is the chosen design.", "pareto",
-               {"points": [(fmt.finite(q["x"]), fmt.finite(q["y"])) for q in ordered], "chosen": (cx, cy),
-                "x_label": label(x, xu), "y_label": label(y, yu)}),
-        Table((label(x, xu), label(y, yu), "Design"), rows, marks=marks, caption="The points of the front."),))
-
-
 def relaxation_section(view: ResultView) -> Section | None:
     items = view.optional_list("relaxation")
     if not items:
@@ -207,10 +166,6 @@ def _flatten(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
         else:
             flat[key] = v
     return flat
-
-
-def _same(a: float | None, b: float | None) -> bool:
-    return a is not None and b is not None and abs(a - b) <= 1e-9 * max(1.0, abs(b))
 
 
 def _pair(value: Any) -> tuple[Any, Any]:

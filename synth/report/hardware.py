@@ -28,6 +28,18 @@ def design_phrase(design: dict[str, Any]) -> str:
             f"{fmt.num(design.get('sram_mib'))} MiB SRAM, {memory_name(design.get('memory'))}")
 
 
+def compact_design(design: dict[str, Any]) -> str:
+    """`2 × 128×128 int8 os, 0.8 GHz, 8 MiB, lpddr5` (cores × array; chips first when more than one)."""
+    if not design:
+        return fmt.MISSING
+    chips = design.get("chips", 1)
+    return (f"{f'{chips} chips × ' if chips not in (1, None) else ''}{fmt.text(design.get('cores'))} × "
+            f"{fmt.text(design.get('array_rows'))}×{fmt.text(design.get('array_cols'))} "
+            f"{fmt.text(design.get('precision'))} {fmt.text(design.get('dataflow'))}, "
+            f"{fmt.num(design.get('clock_ghz'))} GHz, {fmt.num(design.get('sram_mib'))} MiB, "
+            f"{memory_name(design.get('memory'))}")
+
+
 def architecture_section(view: ResultView) -> Section:
     d, chip, system = view.design, view.chip, view.system
     if not d:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import math
-from typing import Any
+from typing import Any, Mapping
 
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.ticker import FuncFormatter, NullFormatter
@@ -26,7 +26,25 @@ PLAIN = FuncFormatter(lambda v, _: f"{v:g}")
 def render_png(figure: Figure) -> bytes:
     """The figure drawn as a PNG."""
     draw = {"pareto": _pareto, "batch": _batch, "load": _load, "breakdown": _breakdown}[figure.kind]
-    fig = draw(figure.data)
+    return _png(draw(figure.data))
+
+
+def pareto_png(pareto: Mapping[str, Any]) -> bytes:
+    """The front of `synth pareto` (its JSON shape: x, y, x_unit, y_unit, points, chosen) as a PNG;
+    a front with no point draws an empty chart that says so."""
+    from synth.report.tradeoffs import pareto_figure
+
+    figure = pareto_figure(pareto)
+    if figure is None:
+        fig = MplFigure(figsize=(6.4, 3.8))
+        ax = fig.add_subplot()
+        ax.text(0.5, 0.5, "no feasible point on the front", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return _png(fig)
+    return render_png(figure)
+
+
+def _png(fig: MplFigure) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
     return buffer.getvalue()
@@ -42,7 +60,7 @@ def _series(points: list[dict[str, Any]], x_key: str, y_key: str) -> tuple[list[
 def _pareto(data: dict[str, Any]) -> MplFigure:
     fig = MplFigure(figsize=(6.4, 3.8))
     ax = fig.add_subplot()
-    xs, ys = [p[0] for p in data["points"]], [p[1] for p in data["points"]]
+    xs, ys = [p[0] for p in data["points"]], [p[1] for p in data["points"]]  # (x, y, design)
     ax.step(xs, ys, where="post", color=GREY, linewidth=1, zorder=1)
     ax.scatter(xs, ys, color=BLUE, zorder=2, label="solved designs")
     cx, cy = data.get("chosen") or (None, None)

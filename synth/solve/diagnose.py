@@ -65,7 +65,9 @@ def diagnose(opts: SpaceOptions, *, seed: int, deadline: float) -> tuple[Relaxat
             best, _ = _search(_with_workload(opts, i, latency_ms=None), Objective.min_latency, seed=seed,
                               deadline=min(deadline, time.perf_counter() + share()), focus=i)
             needed = best[2].workloads[i].latency_at_percentile_ms if best else None
-            pct = best[2].workloads[i].percentile if best else workload.percentile
+            from synth.evaluation import percentile_of
+
+            pct = percentile_of(workload)
             found.append(_relaxation(f"{name}.latency_ms", workload.latency_ms, needed, "ms",
                                      f"p{pct:g} <= {workload.latency_ms:g} ms" if pct else
                                      f"latency <= {workload.latency_ms:g} ms"))

@@ -34,6 +34,9 @@ class Certificate:
     seconds: float
     method: str
     notes: tuple[str, ...] = ()
+    # What the bound covers: the discrete grid of the space. Refinement may then find a better
+    # design between grid points; `objective` here stays the grid optimum's.
+    scope: str = "grid"
 
 
 @dataclass(frozen=True, slots=True)

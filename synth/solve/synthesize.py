@@ -32,6 +32,8 @@ def synthesize(requirements: Requirements, *, method: str = "milp", seed: int = 
     searches the continuous knobs around the best design (synth.refine) and keeps only
     exact-feasible improvements; the certificate stays the grid's. `storage` shares the
     refinement study between processes (a journal file path or a database URL)."""
+    if not 0 <= seed < 2**32:
+        raise ValueError(f"seed must be within [0, 2**32 - 1], got {seed}")
     result = _search(requirements, method=method, seed=seed, time_limit_s=time_limit_s,
                      alternatives=alternatives, diagnose_infeasible=diagnose_infeasible)
     result = replace(result, requirements=requirements.model_dump(mode="json", exclude_none=True, warnings=False))

@@ -22,6 +22,9 @@ from pathlib import Path
 import pytest
 
 from synth.report import build_report, render_html, render_markdown, write_report
+from synth.report.plots import pareto_png
+
+PNG = b"\x89PNG\r\n\x1a\n"
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "report"
 FEASIBLE = ["search_ranking", "mixed_tenancy"]
@@ -217,9 +220,9 @@ def test_html_embeds_every_plot_it_promises():
     result = load("mixed_tenancy")
     html = _rendered("mixed_tenancy")[1]
     figures = build_report(result).figures
-    # breakdown + a batch curve per workload + a load curve per server workload; no Pareto (null)
+    # breakdown + a batch curve per workload + a load curve per server workload + the Pareto front
     server = [w for w in result["curves"] if w["load"]]
-    assert len(figures) == 1 + len(result["curves"]) + len(server)
+    assert len(figures) == 1 + len(result["curves"]) + len(server) + 1
     assert html.count('src="data:image/png;base64,') == len(figures)
 
 
@@ -262,6 +265,41 @@ def test_sparse_and_unknown_results_render():
         assert "</html>" in render_html(result)
 
 
+def test_pareto_front_marks_the_chosen_design():
+    result = load("search_ranking")
+    tables = md_tables(render_markdown(without_curves(result) | {"pareto": result["pareto"]}))
+    chosen = result["pareto"]["chosen"]
+    assert cell(tables, "power (W)", documented(chosen["x"])) == documented(chosen["y"])
+    assert cell(tables, "Design", documented(chosen["x"])).endswith("(chosen)")
+
+
+def test_chosen_design_off_the_front_is_shown_as_such():
+    result = load("mixed_tenancy")
+    chosen = result["pareto"]["chosen"]
+    assert all(p["x"] != chosen["x"] for p in result["pareto"]["points"])
+    tables = md_tables(_rendered("mixed_tenancy")[0])
+    assert cell(tables, "Design", documented(chosen["x"])) == "chosen design (not on the front)"
+
+
+def test_empty_sensitivity_says_nothing_binds():
+    md = _rendered("mixed_tenancy")[0]
+    assert "## Sensitivity\n\n> No requirement binds at this design" in md
+
+
+def test_sensitivity_rows_match_the_json():
+    result = load("search_ranking")
+    tables = md_tables(render_markdown(result))
+    for row in result["sensitivity"]:
+        assert cell(tables, "Objective after (W)", row["requirement"]) == documented(row["objective_after"])
+        assert cell(tables, "Saving", row["requirement"]) == f"{row['saving_pct']:.2f} %"
+
+
+def test_pareto_png_draws_a_front_and_an_empty_one():
+    front = load("search_ranking")["pareto"]
+    assert pareto_png(front)[:8] == PNG
+    assert pareto_png({**front, "points": [], "chosen": None})[:8] == PNG
+
+
 def test_refinement_changes_are_listed():
     result = load("mixed_tenancy")
     tables = md_tables(render_markdown(result))
@@ -289,7 +327,7 @@ def test_write_report_writes_markdown_html_and_linked_plots(tmp_path):
     links = re.findall(r"!\[[^\]]*\]\(([^)\s]+)\)", md_path.read_text())
     assert links and sorted(links) == sorted(str(p.relative_to(tmp_path / "out")) for p in written[2:])
     for png in written[2:]:
-        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert png.read_bytes()[:8] == PNG
     assert html_path.read_text().count("data:image/png;base64,") == len(links)
 
 
