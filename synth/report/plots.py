@@ -15,7 +15,7 @@ from matplotlib.figure import Figure as MplFigure
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from synth.report.blocks import Figure
-from synth.report.fmt import finite
+from synth.report.fmt import finite, num
 
 DPI = 110
 BLUE, ORANGE, GREEN, GREY, RED = "#1f77b4", "#ff7f0e", "#2ca02c", "#7f7f7f", "#d62728"
@@ -66,7 +66,8 @@ def _pareto(data: dict[str, Any]) -> MplFigure:
     cx, cy = data.get("chosen") or (None, None)
     if cx is not None and cy is not None:
         ax.scatter([cx], [cy], marker="*", s=260, color=RED, edgecolor="black", zorder=3, label="chosen design")
-        ax.annotate(f"chosen\n({cx:g}, {cy:.4g})", (cx, cy), textcoords="offset points", xytext=(10, 12), fontsize=8)
+        ax.annotate(f"chosen\n({num(cx)}, {num(cy)})", (cx, cy), textcoords="offset points", xytext=(10, 12),
+                    fontsize=8)
     if xs and min(xs) > 0 and max(xs) / min(xs) > 20:
         ax.set_xscale("log")
         ax.xaxis.set_major_formatter(PLAIN)

@@ -25,6 +25,13 @@ _FOUND = (TerminationCondition.convergenceCriteriaSatisfied,)
 _INFEASIBLE = (TerminationCondition.provenInfeasible, TerminationCondition.infeasibleOrUnbounded)
 
 
+def latency_tiebreak(evaluation: Evaluation) -> float:
+    worst = 0.0
+    for workload in evaluation.workloads:
+        worst = max(worst, workload.latency_at_percentile_ms)
+    return worst
+
+
 def milp_score(milp: DesignMilp, milp_value: float) -> float:
     """The MILP objective (a bound) in exact units, as a score."""
     if milp.objective is Objective.min_latency:
@@ -52,7 +59,9 @@ class SearchState:
     notes: list[str] = field(default_factory=list)
 
     def best(self):
-        return min(self.feasible, key=lambda item: item[0]) if self.feasible else None
+        """The best feasible design; among exact ties, the one with the lowest worst latency
+        relative to its bound (the objective alone cannot tell them apart)."""
+        return min(self.feasible, key=lambda item: (item[0], latency_tiebreak(item[2]))) if self.feasible else None
 
 
 def run_loop(opts: SpaceOptions, milp: DesignMilp, *, seed: int, deadline: float, gap: float = 1e-6,

@@ -266,11 +266,15 @@ def best_on_hardware(opts: SpaceOptions, hw: tuple[int, ...], *, objective: Obje
         checks += 1
         if evaluation.feasible:
             value = exact_score(evaluation, objective, focus, opts)
-            if best is None or value < best[0]:
+            if best is None or (value, _worst_latency(evaluation)) < (best[0], _worst_latency(best[3])):
                 best = (value, choice, timeouts, evaluation)
     if best is None:
         return HardwareAnswer(None, (), None, False, checks, simulations)
     return HardwareAnswer(best[1], best[2], best[3], False, checks, simulations)
+
+
+def _worst_latency(evaluation: Evaluation) -> float:
+    return max(w.latency_at_percentile_ms for w in evaluation.workloads)
 
 
 def _fewest_cores(workloads: list[_Workload]):
