@@ -193,9 +193,9 @@ def test_power_relaxation_is_the_exact_smallest_budget(infeasible_result):
     """The power the relaxation says is needed, checked with the exhaustive method: without the
     power budget the least peak power is exactly that; a budget a hair above it is feasible,
     a hair below it is not."""
-    _, result = infeasible_result
+    req, result = infeasible_result
     (power,) = [r for r in result.relaxation if r.requirement == "budgets.power_w"]
-    assert power.limit == 1.0 and power.unit == "W"
+    assert power.limit == req.budgets.power_w and power.unit == "W"
     assert power.needed is not None and power.needed > power.limit
 
     unbudgeted = synth.load_requirements(_variant(power_w=None))
