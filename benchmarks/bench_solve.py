@@ -97,8 +97,8 @@ def objective_ratio(value: float | None, reference: float | None) -> str:
 # ---- sections --------------------------------------------------------------------------------
 def bench_problems(runs: int, seed: int) -> dict[str, dict]:
     print(f"\n### problems/: MILP phases, refine off (median of {runs} runs, seconds)\n")
-    print("| file | design points | status | build | solve | check | other | total | solve <= 2 s |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| file | design points | status | iterations | build | solve | check | other | total | solve <= 2 s |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     measured = {}
     for path in problem_files():
         req = synth.load_requirements(path)
@@ -106,7 +106,8 @@ def bench_problems(runs: int, seed: int) -> dict[str, dict]:
         p = median_phases(results)
         first = results[0]
         measured[path.name] = {"req": req, "result": first, "phases": p}
-        print(f"| {path.name} | {first.design_points:.3g} | {first.status.value} | {p['build']:.2f} "
+        print(f"| {path.name} | {first.design_points:.3g} | {first.status.value} | {first.certificate.iterations} "
+              f"| {p['build']:.2f} "
               f"| {p['solve']:.2f} | {p['check']:.2f} | {p['other']:.2f} | {p['total']:.2f} "
               f"| {mark(p['solve'] <= SOLVE_TARGET_S)} |")
     worst = max(measured.items(), key=lambda item: item[1]["phases"]["solve"])
@@ -183,9 +184,9 @@ def bench_baselines(measured: dict[str, dict], seeds: int, seed: int) -> None:
 
 def bench_exhaustive(seed: int, time_limit_s: float) -> None:
     print(f"\n### milp against exhaustive (time limit {time_limit_s:g} s each, seed {seed})\n")
-    print("| generator | objective | hardware points | design points | milp status | milp s | milp gap "
-          "| exhaustive status | exhaustive s | exhaustive exact checks | same optimum | exhaustive / milp time |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| generator | objective | hardware points | design points | milp status | milp s | milp iterations "
+          "| milp gap | exhaustive status | exhaustive s | exhaustive exact checks | same optimum | exhaustive / milp time |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     from synth.solve.options import space_options
 
     for name in ("exhaustive_space", "exhaustive_energy"):
@@ -200,7 +201,7 @@ def bench_exhaustive(seed: int, time_limit_s: float) -> None:
         gap = "n/a" if milp.certificate.gap is None else f"{milp.certificate.gap:.1e}"
         milp_s, full_s = milp.certificate.seconds, full.certificate.seconds
         print(f"| {name} | {req.objective.value} | {hardware:,} | {milp.design_points:.3g} | {milp.status.value} "
-              f"| {milp_s:.2f} | {gap} | {full.status.value} | {full_s:.2f} | {full.certificate.exact_checks:,} "
+              f"| {milp_s:.2f} | {milp.certificate.iterations} | {gap} | {full.status.value} | {full_s:.2f} | {full.certificate.exact_checks:,} "
               f"| {same} | {full_s / milp_s:.2f} |")
 
 
