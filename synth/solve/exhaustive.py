@@ -43,7 +43,7 @@ def hardware_points(opts: SpaceOptions, limit: int = MAX_HARDWARE_POINTS) -> np.
 
 
 def hardware_figures(opts: SpaceOptions, points: np.ndarray) -> dict[str, np.ndarray]:
-    """System peak power, area and unit cost of every hardware point (vectorized cost core)."""
+    """System peak power, area, unit cost and leakage of every hardware point (vectorized cost core)."""
     g, tech = opts.grid, opts.tech
     rows = np.array([s[0] for s in g.array_shapes])[points[:, 0]]
     cols = np.array([s[1] for s in g.array_shapes])[points[:, 0]]
@@ -60,12 +60,12 @@ def hardware_figures(opts: SpaceOptions, points: np.ndarray) -> dict[str, np.nda
     cores = np.array(g.cores)[points[:, 6]]
     chips = np.array(g.chips)[points[:, 7]]
     area = sum(area_breakdown_mm2(tech, rows=rows, cols=cols, cores=cores, pe=pe, sram_mib=sram, phy_area_mm2=phy).values())
-    power = sum(peak_power_breakdown_w(tech, rows=rows, cols=cols, cores=cores, pe=pe, clock_ghz=clock, voltage_v=voltage,
-                                       sram_mib=sram, bandwidth_gbps=bandwidth, dram_pj_per_bit=pj,
-                                       die_area_mm2=area).values())
+    power = peak_power_breakdown_w(tech, rows=rows, cols=cols, cores=cores, pe=pe, clock_ghz=clock, voltage_v=voltage,
+                                   sram_mib=sram, bandwidth_gbps=bandwidth, dram_pj_per_bit=pj, die_area_mm2=area)
     cost = sum(chip_cost_breakdown_usd(tech, die_area_mm2=area, memory_cost_usd=mem_cost,
                                        needs_interposer=interposer).values())
-    return {"die_area": area, "power": power * chips, "area": area * chips, "cost": cost * chips}
+    return {"die_area": area, "power": sum(power.values()) * chips, "area": area * chips, "cost": cost * chips,
+            "leakage": power["leakage"] * chips}
 
 
 def exhaustive_search(opts: SpaceOptions, *, seed: int, deadline: float) -> SearchState:

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from synth.cost.chip import PE_CODES, area_breakdown_mm2, chip_cost_breakdown_usd, peak_power_breakdown_w
 from synth.cost.constants import PE_SUPPORTS
 from synth.cost.systolic import DATAFLOW_CODES
 from synth.cost.workload import PRECISION_CODES, batch_figures
@@ -164,25 +163,10 @@ class _Workload:
 
 
 def _hardware_figures(opts: SpaceOptions, hw: tuple[int, ...]) -> dict[str, float]:
-    """Per-system peak power, area, unit cost and leakage of the hardware (cost core)."""
-    g, tech = opts.grid, opts.tech
-    shape, _, pe, clock, sram, memory, cores, chips = hw
-    rows, cols = g.array_shapes[shape]
-    mem = g.memories[memory]
-    one = lambda x: np.array([x])  # noqa: E731
-    area = float(sum(area_breakdown_mm2(tech, rows=one(rows), cols=one(cols), cores=one(g.cores[cores]),
-                                        pe=one(PE_CODES[g.precisions[pe]]), sram_mib=one(g.sram_mib[sram]),
-                                        phy_area_mm2=one(mem.phy_area_mm2)).values())[0])
-    power = peak_power_breakdown_w(tech, rows=one(rows), cols=one(cols), cores=one(g.cores[cores]),
-                                   pe=one(PE_CODES[g.precisions[pe]]), clock_ghz=one(g.clock_ghz[clock]),
-                                   voltage_v=one(opts.voltages[clock]), sram_mib=one(g.sram_mib[sram]),
-                                   bandwidth_gbps=one(mem.bandwidth_gbps), dram_pj_per_bit=one(mem.pj_per_bit),
-                                   die_area_mm2=one(area))
-    cost = chip_cost_breakdown_usd(tech, die_area_mm2=one(area), memory_cost_usd=mem.cost_usd,
-                                   needs_interposer=mem.needs_interposer)
-    n = g.chips[chips]
-    return {"power": float(sum(power.values())[0]) * n, "area": area * n, "cost": float(sum(cost.values())[0]) * n,
-            "leakage": float(power["leakage"][0]) * n}
+    """Per-system peak power, area, unit cost and leakage of one hardware point (cost core)."""
+    from synth.solve.exhaustive import hardware_figures
+
+    return {k: float(v[0]) for k, v in hardware_figures(opts, np.array([hw])).items()}
 
 
 def _rank(objective: Objective, focus: int | None, hardware: dict[str, float], opts: SpaceOptions):
