@@ -150,7 +150,8 @@ def batch_figures(table: LayerTable, tech: Technology, *, rows, cols, cores, dat
     traffic = weight_traffic + act_traffic
     memory_s = traffic / (col(bandwidth_gbps) * 1e9 * share)
     layer_s = np.maximum(compute_s, memory_s) + tech.layer_dispatch_cycles / freq_hz
-    service_s = np.sum(layer_s * table.count, axis=-1)
+    count = table.count.astype(np.float64)
+    service_s = layer_s @ count  # layer sums as a matrix product (benchmarks/README.md)
 
     vscale = dynamic_energy_scale(tech, col(voltage_v))
     macs = m_total * table.k * table.n * g_total
@@ -162,15 +163,16 @@ def batch_figures(table: LayerTable, tech: Technology, *, rows, cols, cores, dat
     vector_j = table.vector_ops * batch * tech.vector_op_energy_pj_45nm * tech.mac_energy_scale
     dram_j = traffic * 8 * col(dram_pj_per_bit)
     parts = {
-        "mac": np.sum(mac_j * vscale * table.count, axis=-1) * 1e-12,
-        "sram": np.sum(sram_j * vscale * table.count, axis=-1) * 1e-12,
-        "vector": np.sum(vector_j * vscale * table.count, axis=-1) * 1e-12,
-        "dram": np.sum(dram_j * table.count, axis=-1) * 1e-12,
+        "mac": np.broadcast_to(mac_j, layer_s.shape) @ count * np.ravel(vscale) * 1e-12,
+        "sram": np.broadcast_to(sram_j, layer_s.shape) @ count * np.ravel(vscale) * 1e-12,
+        "vector": np.broadcast_to(vector_j, layer_s.shape) @ count * np.ravel(vscale) * 1e-12,
+        "dram": np.broadcast_to(dram_j, layer_s.shape) @ count * 1e-12,
     }
     return BatchFigures(
         service_s=service_s,
         energy_j=sum(parts.values()),
-        dram_bytes=np.sum(traffic * table.count, axis=-1), layer_dram_bytes=np.broadcast_to(traffic, layer_s.shape),
+        dram_bytes=np.broadcast_to(traffic, layer_s.shape) @ count,
+        layer_dram_bytes=np.broadcast_to(traffic, layer_s.shape),
         layer_cycles=cycles, layer_compute_s=compute_s, layer_memory_s=memory_s, layer_s=layer_s,
         energy_breakdown_j=parts,
     )
