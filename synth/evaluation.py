@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from synth.serving.scenarios import multi_stream_latency, single_stream_latency
 from synth.serving.bounds import server_feasible_necessary
 from synth.serving.capacity import max_qps_within_sla
 from synth.serving.simulator import decide_sla, simulate_server
+from synth.models import Model
 from synth.spec.design import Design
 from synth.spec.requirements import Objective, Requirements, ScenarioName, Workload
 from synth.spec.resolve import ResolvedDesign, ResolvedPlan, accuracy_table, resolve_design, resolve_model
@@ -35,6 +37,20 @@ OBJECTIVE_UNITS = {
     Objective.min_energy_per_inference: "mJ", Objective.min_cost_per_inference: "USD",
     Objective.max_throughput: "inferences/s", Objective.min_latency: "ms",
 }
+
+
+@functools.lru_cache(maxsize=32)
+def _builtin(name: str) -> tuple[Model, LayerTable]:
+    model = resolve_model(name, "<builtin>", "model")
+    return model, LayerTable.from_model(model)
+
+
+def model_and_table(workload: Workload, source: str, index: int) -> tuple[Model, LayerTable]:
+    """A workload's model and its layer table (built-in ones are built once per process)."""
+    if isinstance(workload.model, str):
+        return _builtin(workload.model)
+    model = resolve_model(workload.model, source, f"workloads[{index}].model")
+    return model, LayerTable.from_model(model)
 
 
 def percentile_of(workload: Workload) -> float | None:
@@ -164,8 +180,7 @@ def evaluate_resolved(req: Requirements, resolved: ResolvedDesign, *, seed: int 
 
     workloads, violations, dynamic_w, weight_bytes_total = [], [], 0.0, 0.0
     for i, (workload, plan) in enumerate(zip(req.workloads, resolved.plans)):
-        model = resolve_model(workload.model, source, f"workloads[{i}].model")
-        table = LayerTable.from_model(model)
+        model, table = model_and_table(workload, source, i)
         figures = service_table(table, resolved, plan, max(plan.batch, MULTI_STREAM_SAMPLES))
         service_s = figures.service_s
         replicas = plan.replicas * d.chips
