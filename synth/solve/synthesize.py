@@ -89,7 +89,7 @@ def _milp(opts: SpaceOptions, *, seed, started, deadline, build_s, alternatives,
 def _alternatives(opts: SpaceOptions, milp: DesignMilp, state: SearchState, *, seed, deadline, wanted) -> list:
     """Next-best designs on distinct hardware. The designs the search already evaluated come
     first; then the hardware of every design kept is excluded and the same loop runs again,
-    within a budget of a quarter of the time spent so far (at least 1 s). Each alternative is
+    within a budget of a quarter of the time spent so far (at least 0.5 s). Each alternative is
     exactly evaluated; an alternative found by a loop that finished is the best of what
     remained, otherwise it is the best found in the budget."""
     if not state.feasible or wanted <= 0:
@@ -103,7 +103,7 @@ def _alternatives(opts: SpaceOptions, milp: DesignMilp, state: SearchState, *, s
     for hardware in seen:
         milp.cut_hardware(hardware)
     spent = state.solve_s + state.check_s
-    budget_end = min(deadline, time.perf_counter() + max(1.0, 0.25 * spent))
+    budget_end = min(deadline, time.perf_counter() + max(0.5, 0.25 * spent))
     while len(found) < wanted and time.perf_counter() < budget_end:
         more = run_loop(opts, milp, seed=seed, deadline=budget_end, max_iterations=50)
         best = more.best()
