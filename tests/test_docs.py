@@ -72,3 +72,68 @@ def test_a_key_without_description_stops_the_rendering(monkeypatch):
     monkeypatch.setattr(docs, "field_notes", lambda: notes)
     with pytest.raises(LookupError, match="Workload.qps"):
         docs.render_requirements_reference()
+
+
+# --- docs/cost-model.md and docs/formulation.md quote constants of the code -----------------------
+
+COST_MODEL = PAGE.with_name("cost-model.md")
+FORMULATION = PAGE.with_name("formulation.md")
+
+
+def _scale_sim_runs():
+    import importlib.util
+
+    path = Path(__file__).resolve().parent / "cost" / "test_systolic.py"
+    spec = importlib.util.spec_from_file_location("_docs_test_systolic", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.SCALE_SIM_3_0_0_REPORTED
+
+
+def test_cost_model_scale_sim_table_is_the_recorded_runs():
+    from synth.cost.systolic import IS, OS, WS, gemm_cycles
+
+    page = COST_MODEL.read_text(encoding="utf-8")
+    for (m, k, n, rows, cols), reported in _scale_sim_runs():
+        ours = " / ".join(str(int(gemm_cycles(m, k, n, rows, cols, d))) for d in (WS, OS, IS))
+        row = (f"| {m} × {k} × {n} | {rows} × {cols} | {reported[WS]} | {reported[OS]} | {reported[IS]} "
+               f"| {ours} |")
+        assert row in page, f"docs/cost-model.md: no SCALE-Sim row {row!r}"
+
+
+def test_cost_model_states_the_current_fold_formula():
+    page = COST_MODEL.read_text(encoding="utf-8")
+    assert "gemm_cycles = fold_count · (preload + R + C + T − 2)" in page
+    assert "fails until the two agree" not in page
+
+
+def _number(value) -> str:
+    if isinstance(value, tuple):
+        return str(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return f"{value:g}"
+
+
+def test_formulation_quotes_the_solver_constants():
+    from synth.solve import exhaustive, heuristic, loop, milp, options, plans, refine
+
+    page = FORMULATION.read_text(encoding="utf-8")
+    quoted = {
+        "`SPLIT_WEIGHTS` = ": milp.SPLIT_WEIGHTS, "`SPLIT_RATIOS` = ": options.SPLIT_RATIOS,
+        "`MAX_COMBINATIONS` = ": plans.MAX_COMBINATIONS, "`MAX_HARDWARE_POINTS` = ": exhaustive.MAX_HARDWARE_POINTS,
+        "`MAX_TRIALS` = ": heuristic.MAX_TRIALS, "`Ties.MAX_POINTS` = ": loop.Ties.MAX_POINTS,
+        "`MAX_PER_ITERATION` = ": loop.Ties.MAX_PER_ITERATION, "`DEFAULT_TRIALS` = ": refine.DEFAULT_TRIALS,
+    }
+    missing = [prefix + _number(value) for prefix, value in quoted.items() if prefix + _number(value) not in page]
+    for key, value in milp.HIGHS_OPTIONS.items():
+        text = f"`{key}` {value if isinstance(value, str) else _number(value)}"
+        if text not in page:
+            missing.append(text)
+    assert not missing, f"docs/formulation.md does not quote {missing}"
+
+
+def test_formulation_has_no_retired_terms():
+    page = FORMULATION.read_text(encoding="utf-8")
+    retired = ["bqs", "Verdict", "presolve_rule_off", "whole chip's SRAM", "max(1 s"]
+    assert not [term for term in retired if term in page]

@@ -60,7 +60,7 @@ class SearchState:
 
     def best(self):
         """The best feasible design; among exact ties, the one with the lowest worst latency
-        relative to its bound (the objective alone cannot tell them apart)."""
+        (at each workload's percentile, in ms: the objective alone cannot tell them apart)."""
         return min(self.feasible, key=lambda item: (item[0], latency_tiebreak(item[2]))) if self.feasible else None
 
 

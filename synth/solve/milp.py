@@ -336,8 +336,10 @@ class DesignMilp:
     def _per_inference_bound(self):
         """Lower bound on energy (mJ) or cost (USD) per inference.
 
-        Energy: the system figure is a rate-weighted average of per-workload energies, so it is
-        at least the smallest workload's MAC energy at the chosen precision and voltage.
+        Energy: the system figure is a rate-weighted average of per-workload energies (plus
+        leakage), so it is at least the smallest workload's dynamic energy, bounded below by
+        its MAC and vector energy at the chosen precision and voltage plus its exact DRAM energy
+        (the replica's traffic per inference x the memory's pJ/bit; buffer energy is left out).
         Cost: the unit cost over the service life divided by the most inferences the design
         can carry is only bounded by 0 here; the exact check and cuts do the rest."""
         o, m, g, tech = self.opts, self.model, self.opts.grid, self.opts.tech
@@ -347,18 +349,36 @@ class DesignMilp:
         m.energy_lb = pyo.Var(bounds=(0, None))
         m.pick = pyo.Var(range(len(o.workloads)), within=pyo.Binary)
         m.req.add(sum(m.pick[i] for i in range(len(o.workloads))) == 1)
+        mj_per_byte = [8 * mem.pj_per_bit * 1e-9 for mem in g.memories]
         for i, wo in enumerate(o.workloads):
             b = m.wl[i]
-            e_q = [float(e) * 1e-9 for e in wo.mac_pj]  # mJ at nominal voltage
-            big = max(e_q) * float(vscale.max())
-            b.eq = pyo.Var(bounds=(0, max(e_q)))
-            b.cons.add(b.eq == sum(e_q[q] * b.bq[j, q] for j in range(len(wo.batches)) for q in range(len(e_q))))
-            b.equ = pyo.Var(range(len(g.clock_ghz)), bounds=(0, max(e_q)))
+            vector_mj = float(np.sum(wo.table.vector_ops * wo.table.count)) * tech.vector_op_energy_pj_45nm \
+                * tech.mac_energy_scale * 1e-9
+            e_q = [float(e) * 1e-9 + vector_mj for e in wo.mac_pj]  # mJ at nominal voltage
+            sram = {k: float(wo.sram_mj_min[cb]) for k, cb in enumerate(self._combos[i])}
+            top_e = max(e_q) + max(sram.values())
+            b.eq = pyo.Var(bounds=(0, top_e))
+            b.cons.add(b.eq == sum(e_q[q] * b.bq[j, q] for j in range(len(wo.batches)) for q in range(len(e_q)))
+                       + sum(v * b.w[k] for k, v in sram.items()))
+            b.equ = pyo.Var(range(len(g.clock_ghz)), bounds=(0, top_e))
             for f in range(len(g.clock_ghz)):
-                b.cons.add(b.equ[f] <= max(e_q) * m.u[f])
-                b.cons.add(b.equ[f] >= b.eq - max(e_q) * (1 - m.u[f]))
+                b.cons.add(b.equ[f] <= top_e * m.u[f])
+                b.cons.add(b.equ[f] >= b.eq - top_e * (1 - m.u[f]))
             b.cons.add(sum(b.equ[f] for f in range(len(g.clock_ghz))) == b.eq)
-            energy = sum(float(vscale[f]) * b.equ[f] for f in range(len(g.clock_ghz)))
+            # DRAM bytes per inference: traffic_min is bytes x N / c of one batch.
+            per_inference = {key: float(wo.traffic_min[key]) * wo.core_values[key[3]] / g.cores[key[4]]
+                             / wo.batches[key[0]] for key in b.mem}
+            top = max(per_inference.values())
+            b.dram_bytes = pyo.Var(bounds=(0, top))
+            b.cons.add(b.dram_bytes == sum(v * b.mem[key] for key, v in per_inference.items()))
+            b.dram_m = pyo.Var(range(len(g.memories)), bounds=(0, top))
+            for k in range(len(g.memories)):
+                b.cons.add(b.dram_m[k] <= top * m.t[k])
+                b.cons.add(b.dram_m[k] >= b.dram_bytes - top * (1 - m.t[k]))
+            b.cons.add(sum(b.dram_m[k] for k in range(len(g.memories))) == b.dram_bytes)
+            energy = sum(float(vscale[f]) * b.equ[f] for f in range(len(g.clock_ghz))) \
+                + sum(mj_per_byte[k] * b.dram_m[k] for k in range(len(g.memories)))
+            big = top_e * float(vscale.max()) + top * max(mj_per_byte)
             m.req.add(m.energy_lb >= energy - big * (1 - m.pick[i]))
         return m.energy_lb
 

@@ -22,8 +22,9 @@ import numpy as np
 from synth.cost.accuracy import accuracy_drop_pct
 from synth.cost.constants import PE_SUPPORTS, Technology, technology
 from synth.cost.dvfs import voltage_for_clock
-from synth.cost.systolic import DATAFLOW_CODES, split_gemm_cycles
-from synth.cost.workload import PRECISION_CODES, LayerTable, batch_figures, layer_mac_pj
+from synth.cost.constants import ACCUMULATOR_BYTES
+from synth.cost.systolic import DATAFLOW_CODES, buffer_words, split_gemm_cycles
+from synth.cost.workload import PRECISION_CODES, LayerTable, batch_figures, layer_mac_pj, sram_pj_per_bit
 from synth.spec.requirements import Requirements, ScenarioName, Workload
 from synth.spec.resolve import accuracy_table, resolve_model
 from synth.spec.space import Grid, design_grid
@@ -49,6 +50,9 @@ class WorkloadOptions:
     # Layer splits S for the bound T >= sum_{l in S} compute_l + sum_{l not in S} memory_l:
     # (cycles of S [shape, dataflow, core option, batch], traffic outside S like traffic_min).
     splits: tuple[tuple[np.ndarray, np.ndarray], ...]
+    # Buffer (SRAM) energy per inference at nominal voltage with the smallest bank and operand
+    # width of the space, mJ: a lower bound, [shape, dataflow, core option, batch].
+    sram_mj_min: np.ndarray
     weight_bytes: np.ndarray  # [precision] stored parameter bytes
     mac_pj: np.ndarray  # [precision] MAC energy per inference at nominal V (45 nm pJ x scales)
     accuracy_drop: np.ndarray  # [precision]
@@ -110,12 +114,13 @@ def workload_options(req: Requirements, tech: Technology, grid: Grid, index: int
     layer_traffic = _traffic_table(table, tech, grid, (1,) + batches, precisions, core_values)
     traffic = np.sum(layer_traffic * table.count, axis=-1)
     splits = _splits(table, grid, layer_cycles, layer_traffic[1:])
+    sram_mj_min = _sram_energy_table(table, tech, grid, core_values, batches)
     codes = np.array([PRECISION_CODES[q] for q in precisions])
     mac_pj = _mac_pj_per_inference(table, tech, codes)
     return WorkloadOptions(
         workload=workload, table=table, model_name=name, batches=batches, precisions=precisions, pairs=pairs,
         cycles=cycles, cycles_one=cycles_one, core_values=core_values, traffic_min=traffic[1:],
-        traffic_one=traffic[0], splits=splits,
+        traffic_one=traffic[0], splits=splits, sram_mj_min=sram_mj_min,
         weight_bytes=np.atleast_1d(table.weight_bytes(codes)).astype(float), mac_pj=mac_pj,
         accuracy_drop=np.array([accuracy_drop_pct(name, q, accuracy_table(workload)) for q in precisions]))
 
@@ -124,6 +129,25 @@ def _mac_pj_per_inference(table: LayerTable, tech: Technology, codes: np.ndarray
     macs = table.m * table.k * table.n * table.groups * table.count
     per_layer = layer_mac_pj(codes[:, None], table.sensitive[None, :])
     return np.sum(per_layer * macs, axis=1) * tech.mac_energy_scale * tech.pe_energy_overhead
+
+
+def _sram_energy_table(table: LayerTable, tech: Technology, grid: Grid, core_values, batches) -> np.ndarray:
+    """Buffer energy per inference (mJ, nominal voltage) for every (shape, dataflow, core
+    option, batch), at 1-byte operands and the smallest bank any design of the space has: never
+    above the cost core's figure (wider operands and larger banks only add energy)."""
+    combos = list(itertools.product(range(len(grid.array_shapes)), grid.dataflows, core_values, batches))
+    rows = np.array([grid.array_shapes[s][0] for s, _, _, _ in combos])[:, None]
+    cols = np.array([grid.array_shapes[s][1] for s, _, _, _ in combos])[:, None]
+    flow = np.array([DATAFLOW_CODES[d] for _, d, _, _ in combos])[:, None]
+    batch = np.array([b for _, _, _, b in combos])[:, None]
+    m_total = np.where(table.shares_weights, batch * table.m, table.m)
+    g_total = np.where(table.shares_weights, table.groups, table.groups * batch)
+    operand, accumulator = buffer_words(m_total, table.k, table.n, rows, cols, flow)
+    bits = (operand * 1 + accumulator * ACCUMULATOR_BYTES) * g_total * 8
+    bits = bits + (table.vector_ops > 0) * (table.inputs + table.outputs) * batch * 8
+    smallest_bank = float(sram_pj_per_bit(tech, min(grid.sram_mib) / max(grid.cores)))
+    per_inference = (bits @ table.count.astype(float)) / batch[:, 0] * smallest_bank * 1e-9
+    return per_inference.reshape(len(grid.array_shapes), len(grid.dataflows), len(core_values), len(batches))
 
 
 SPLIT_RATIOS = (0.3, 1.0, 3.0)

@@ -196,7 +196,11 @@ def _rank(objective: Objective, focus: int | None, hardware: dict[str, float], o
 
 
 def _pareto(plans: list[PlanFigures], objective: Objective) -> list[PlanFigures]:
-    """Drop plans another plan beats or ties in every figure the objective uses."""
+    """Drop plans another plan beats or ties in every figure the objective uses.
+
+    For energy and cost per inference a workload's rate is not better either way (it weighs
+    that workload's energy in the system average), so a plan only beats plans of the same
+    rate there."""
     def key(p: PlanFigures):
         if objective in HARDWARE_OBJECTIVES:
             return (p.cores, p.weight_bytes)
@@ -204,12 +208,14 @@ def _pareto(plans: list[PlanFigures], objective: Objective) -> list[PlanFigures]
             return (p.cores, p.latency_ms, p.weight_bytes)
         if objective is Objective.max_throughput:
             return (p.cores, -p.capacity_ips, p.weight_bytes)
-        return (p.cores, p.energy_mj, -p.rate_ips, p.weight_bytes)
+        return (p.cores, p.energy_mj, p.weight_bytes)
 
+    same_rate_only = objective in (Objective.min_energy_per_inference, Objective.min_cost_per_inference)
     keyed = sorted(((key(p), p) for p in plans), key=lambda item: item[0])
     front: list[tuple] = []
     for k, p in keyed:
-        if not any(all(a <= b for a, b in zip(f, k)) for f, _ in front):
+        if not any(all(a <= b for a, b in zip(f, k)) and (not same_rate_only or q.rate_ips == p.rate_ips)
+                   for f, q in front):
             front.append((k, p))
     return [p for _, p in front]
 

@@ -6,8 +6,9 @@ temporal length T,
 
     os: S_R = M, S_C = N, T = K      ws: S_R = K, S_C = N, T = M      is: S_R = K, S_C = M, T = N
 
-and runs ceil(S_R / R) * ceil(S_C / C) folds of (2R + C + T - 2) cycles each (counted from 1).
-Every expected number below is that formula evaluated by hand.
+and runs ceil(S_R / R) * ceil(S_C / C) folds of 2R + C + T - 2 cycles each for ws and is (the
+stationary operand is preloaded) and R + C + T - 2 for os, counted from 1. Every expected
+number below is that formula evaluated by hand.
 """
 
 import numpy as np
@@ -167,10 +168,10 @@ class TestBufferWords:
 # "Total Cycles" of COMPUTE_REPORT.csv from SCALE-Sim 3.0.0 (`pip install scalesim`, GEMM input
 # mode, 1 MiB SRAMs, USER bandwidth 100: 0 stall cycles reported for every run), recorded by hand
 # from the runs, not computed by synth. SCALE-Sim counts cycles from 0, so its figure is
-# gemm_cycles - 1: the tests add the 1 back. ws and is agree with the fold formula exactly (and
-# on 60 random shapes through SCALE-Sim's compute model); os does not: SCALE-Sim's os fold is
-# T input rows plus C - 1 drain rows, skewed over R - 1 rows (systolic_compute_os.py,
-# create_ifmap_demand_mat), i.e. R + C + T - 2 cycles where the formula gives 2R + C + T - 2.
+# gemm_cycles - 1: the tests add the 1 back. SCALE-Sim's os fold is T input rows plus C - 1
+# drain rows, skewed over R - 1 rows, with no preload (systolic_compute_os.py,
+# create_ifmap_demand_mat): R + C + T - 2 cycles, as synth charges; ws and is add the R-cycle
+# preload. benchmarks/scalesim_compare.py compares 81 more cases.
 SCALE_SIM_3_0_0_REPORTED = [
     # (M, K, N, rows, cols): {dataflow: "Total Cycles", counted from 0}
     ((16, 12, 20, 8, 8), {WS: 227, OS: 155, IS: 167}),
