@@ -161,14 +161,17 @@ def with_report_data(req, result, *, seed: int, tradeoffs: bool, progress):
     """The serving curves, and (unless skipped) the Pareto front and sensitivity table."""
     from dataclasses import asdict, replace
 
-    from synth.api import load_design
+    from synth.api import evaluate, load_design
     from synth.serving.report_curves import workload_curves
     from synth.solve.tradeoffs import default_axes, pareto_front, sensitivity
 
     if result.evaluation is None:
         return result
+    progress("highest load within each SLA", None)
+    design = load_design(result.design)
+    result = replace(result, evaluation=evaluate(req, design, seed=seed, max_qps=True))
     progress("serving curves", None)
-    curves = workload_curves(req, load_design(result.design), seed=seed)
+    curves = workload_curves(req, design, seed=seed)
     result = replace(result, curves=tuple({"workload": c.workload, "scenario": c.scenario,
                                            "batch": [asdict(p) for p in c.batch],
                                            "load": [asdict(p) for p in c.load]} for c in curves))
