@@ -30,7 +30,7 @@ import time
 import numpy as np
 
 import synth
-from synth.cost.constants import PRECISIONS, PE_SUPPORTS, technology
+from synth.cost.constants import PE_SUPPORTS, PRECISIONS, technology
 from synth.cost.dvfs import voltage_for_clock
 from synth.cost.memory import CATALOG
 from synth.cost.systolic import DATAFLOW_CODES
@@ -38,7 +38,12 @@ from synth.cost.workload import PRECISION_NAMES, LayerTable, batch_figures
 from synth.models import builtin_model
 from synth.spec.design import Design
 from synth.spec.requirements import Requirements
-from synth.spec.space import DEFAULT_ARRAY_DIMS, DEFAULT_BATCH, DEFAULT_CORES, DEFAULT_SRAM_MIB
+from synth.spec.space import (
+    DEFAULT_ARRAY_DIMS,
+    DEFAULT_BATCH,
+    DEFAULT_CORES,
+    DEFAULT_SRAM_MIB,
+)
 
 NODE_NM = 7
 MODELS = ("resnet50", "bert-base-128")
@@ -176,14 +181,14 @@ def main() -> None:
         layers = len(table.names)
         req = offline_requirements(name)
         time_vectorized(table, 1_000, seed)  # warm-up: imports, caches
-        one = median_of(args.repeats, lambda r: time_one_at_a_time(table, single_calls, seed + r))
+        one = median_of(args.repeats, lambda r, table=table: time_one_at_a_time(table, single_calls, seed + r))
         base_rate = layers / one
         print(f"| {name} | {layers} | batch_figures | 1 | {one:.2e} | {base_rate:,.0f} | 1.0 |")
-        whole = median_of(args.repeats, lambda r: time_evaluate(req, evaluate_calls, seed + r))
+        whole = median_of(args.repeats, lambda r, req=req: time_evaluate(req, evaluate_calls, seed + r))
         rate = layers / whole
         print(f"| {name} | {layers} | synth.evaluate | 1 | {whole:.2e} | {rate:,.0f} | {rate / base_rate:.2f} |")
         for size in sizes:
-            per_call = median_of(args.repeats, lambda r: time_vectorized(table, size, seed + r))
+            per_call = median_of(args.repeats, lambda r, table=table, size=size: time_vectorized(table, size, seed + r))
             rate = size * layers / per_call
             summary.append((name, size, rate))
             print(f"| {name} | {layers} | batch_figures | {size:,} | {per_call:.3f} | {rate:,.0f} "

@@ -37,7 +37,7 @@ import synth
 from synth.solve import Result, Status, synthesize
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generators import generate  # noqa: E402
+from generators import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBLEMS = ROOT / "problems"
@@ -84,7 +84,7 @@ def synth_command() -> list[str]:
 
 def command_wall_s(args: list[str]) -> tuple[float, int]:
     started = time.perf_counter()
-    done = subprocess.run(synth_command() + args, capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run(synth_command() + args, check=False, capture_output=True, text=True, cwd=ROOT)
     return time.perf_counter() - started, done.returncode
 
 
@@ -137,7 +137,7 @@ def bench_cli(runs: int) -> None:
 
 
 def bench_large(runs: int, seed: int) -> None:
-    print(f"\n### generators.large_space: proven optimality (one run per seed, seconds)\n")
+    print("\n### generators.large_space: proven optimality (one run per seed, seconds)\n")
     print("| seed | design points | workloads | status | gap | iterations | exact checks | build | solve | check "
           "| to proof | total | proof <= 60 s |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
@@ -207,7 +207,7 @@ def bench_exhaustive(seed: int, time_limit_s: float) -> None:
 
 def describe_tree() -> str:
     def git(*args: str) -> str:
-        done = subprocess.run(["git", *args], capture_output=True, text=True, cwd=ROOT)
+        done = subprocess.run(["git", *args], check=False, capture_output=True, text=True, cwd=ROOT)
         return done.stdout.strip()
 
     dirty = " + uncommitted changes" if git("status", "--porcelain", "--untracked-files=no") else ""
