@@ -11,6 +11,7 @@ from synth.results import Evaluation
 from synth.spec.requirements import Requirements
 from synth.solve.diagnose import diagnose
 from synth.solve.loop import SearchState, run_loop
+from synth.solve.plans import best_on_hardware, exact_score
 from synth.solve.milp import DesignMilp
 from synth.solve.options import SpaceOptions, space_options
 from synth.solve.result import Certificate, Result, Status
@@ -87,19 +88,31 @@ def _milp(opts: SpaceOptions, *, seed, started, deadline, build_s, alternatives,
 
 
 def _alternatives(opts: SpaceOptions, milp: DesignMilp, state: SearchState, *, seed, deadline, wanted) -> list:
-    """Next-best designs on distinct hardware. The designs the search already evaluated come
-    first; then the hardware of every design kept is excluded and the same loop runs again,
-    within a budget of a quarter of the time spent so far (at least 0.5 s). Each alternative is
-    exactly evaluated; an alternative found by a loop that finished is the best of what
-    remained, otherwise it is the best found in the budget."""
+    """Next-best designs on distinct hardware, each exactly evaluated (its best plans).
+
+    First the designs the search already evaluated; then the hardware one step from the
+    optimum (another dataflow or memory, the next clock, SRAM, array, core or chip count),
+    whose exact check costs tens of milliseconds; then, if fewer than `wanted` remain and
+    time is left, the same loop again with the hardware kept so far excluded (its answer is
+    the proven best of what remains when it finishes within the budget: 25 % of the time
+    spent so far, at least 0.5 s)."""
     if not state.feasible or wanted <= 0:
         return []
+    best_choice = state.best()[1]
+    seen = {best_choice.hardware}
     found: list = []
-    seen = {state.best()[1].hardware}
     for item in sorted(state.feasible, key=lambda item: item[0]):
-        if item[1].hardware not in seen and len(found) < wanted:
+        if item[1].hardware not in seen:
             seen.add(item[1].hardware)
             found.append(item)
+    for hardware in _neighbours(opts, best_choice.hardware):
+        if hardware in seen or time.perf_counter() > deadline:
+            continue
+        seen.add(hardware)
+        answer = best_on_hardware(opts, hardware, objective=milp.objective, focus=milp.focus, seed=seed)
+        if answer.evaluation is not None:
+            found.append((exact_score(answer.evaluation, milp.objective, milp.focus, opts), answer.choice,
+                          answer.evaluation))
     for hardware in seen:
         milp.cut_hardware(hardware)
     spent = state.solve_s + state.check_s
@@ -113,6 +126,19 @@ def _alternatives(opts: SpaceOptions, milp: DesignMilp, state: SearchState, *, s
         milp.cut_hardware(best[1].hardware)
     found.sort(key=lambda item: item[0])
     return found[:wanted]
+
+
+def _neighbours(opts: SpaceOptions, hardware: tuple[int, ...]) -> list[tuple[int, ...]]:
+    """Hardware points one step from `hardware` along each design variable."""
+    g = opts.grid
+    sizes = (len(g.array_shapes), len(g.dataflows), len(g.precisions), len(g.clock_ghz), len(g.sram_mib),
+             len(g.memories), len(g.cores), len(g.chips))
+    points = []
+    for axis, size in enumerate(sizes):
+        for value in range(size) if axis in (1, 5) else (hardware[axis] - 1, hardware[axis] + 1):
+            if 0 <= value < size and value != hardware[axis]:
+                points.append(hardware[:axis] + (value,) + hardware[axis + 1:])
+    return points
 
 
 def _result(opts: SpaceOptions, state: SearchState, *, method, seed, started, build_s,
