@@ -402,7 +402,7 @@ def _grids() -> list[str]:
         lines.append(f"| `space.{key}` | {kind} | {_num(min(grid))} | {high} | {omitted} |")
     lines.append(f"| `space.dataflows` | – | – | – | {_values(default.dataflows)} |")
     lines.append(f"| `space.precisions` | – | – | – | {_values(default.precisions)} |")
-    lines.append(f"| `space.memories` | – | – | – | every catalog memory |")
+    lines.append("| `space.memories` | – | – | – | every catalog memory |")
     return lines
 
 

@@ -18,7 +18,7 @@ from pyomo.contrib.solver.common.results import TerminationCondition
 from synth.results import Evaluation
 from synth.spec.requirements import Objective
 from synth.solve.plans import best_on_hardware, exact_score
-from synth.solve.milp import LOG_OBJECTIVES, Choice, DesignMilp
+from synth.solve.milp import Choice, DesignMilp
 from synth.solve.options import SpaceOptions
 
 _FOUND = (TerminationCondition.convergenceCriteriaSatisfied,)

@@ -25,7 +25,6 @@ from synth.cost.dvfs import dynamic_energy_scale
 from synth.spec.requirements import Objective, ScenarioName
 from synth.solve.options import SpaceOptions, combo_service_times
 
-LOG_OBJECTIVES = (Objective.min_latency, Objective.max_throughput)
 # Operand width order: every layer of a wider precision moves at least as many bytes.
 PRECISION_WIDTH = {"int8": 0, "int8+fp16": 1, "fp16": 2, "bf16": 2, "fp32": 3}
 SPLIT_WEIGHTS = (0.5,)
@@ -307,7 +306,7 @@ class DesignMilp:
                 m.req.add(b.log_capacity >= math.log(w.qps) + (STRICT if scenario is ScenarioName.server else 0))
 
     def _objective(self) -> None:
-        o, m, name = self.opts, self.model, self.objective
+        m, name = self.model, self.objective
         if name is Objective.min_power:
             m.obj = pyo.Objective(expr=m.sys_power)
         elif name is Objective.min_area:

@@ -22,7 +22,7 @@ import numpy as np
 from synth.cost.constants import PE_SUPPORTS
 from synth.cost.systolic import DATAFLOW_CODES
 from synth.cost.workload import PRECISION_CODES, batch_figures
-from synth.evaluation import SECONDS_PER_YEAR, percentile_of, serve
+from synth.evaluation import SECONDS_PER_YEAR, serve
 from synth.results import Evaluation
 from synth.serving.scenarios import multi_stream_latency
 from synth.spec.requirements import Objective, ScenarioName

@@ -49,7 +49,6 @@ class Refinement:
 
 
 def _storage(url: str | None):
-    import optuna
 
     if url is None:
         return None, "memory"

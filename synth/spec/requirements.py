@@ -15,7 +15,7 @@ from pydantic import AfterValidator, Discriminator, Field, Tag, field_validator,
 from synth.cost.constants import OVERRIDABLE, PRECISIONS
 from synth.cost.memory import CATALOG
 from synth.spec.fields import (
-    MAX_LIST, Dim, Name, NonNegativeFloat, PositiveFloat, PositiveInt, Strict,
+    MAX_LIST, Dim, Name, NonNegativeFloat, PositiveFloat, Strict,
 )
 
 
