@@ -125,13 +125,25 @@ def simulate_for_sla(workload: Workload, table: np.ndarray, *, replicas: int, ba
     one, until the percentile is known within 2 %. A design that fails the necessary
     conditions (synth.serving.bounds) cannot meet the bound; a short fixed run gives its
     figures. Returns (result, verdict): "met", "not_met", "undecided" (counts as not met),
-    "unstable", "impossible" (fails a necessary condition) or "no bound"."""
-    common = dict(arrival_rate_qps=workload.qps, replicas=replicas, max_batch=batch, timeout_s=timeout_s,
+    "unstable", "impossible" (fails a necessary condition) or "no bound".
+
+    Runs are memoized on their inputs (the simulation is a deterministic function of them): the
+    solver judges a plan and then evaluates the chosen design with the same run."""
+    table = np.ascontiguousarray(table, dtype=float)
+    return _simulate_for_sla(workload.qps, workload.latency_ms, table.tobytes(), replicas, batch, timeout_s, seed,
+                             percentile)
+
+
+@functools.lru_cache(maxsize=512)
+def _simulate_for_sla(qps: float, latency_ms: float | None, table_bytes: bytes, replicas: int, batch: int,
+                      timeout_s: float, seed: int, percentile: float):
+    table = np.frombuffer(table_bytes, dtype=float)
+    common = dict(arrival_rate_qps=qps, replicas=replicas, max_batch=batch, timeout_s=timeout_s,
                   seed=seed, percentile=percentile)
-    if workload.latency_ms is None:
+    if latency_ms is None:
         return simulate_server(table, **common), "no bound"
-    bound_s = workload.latency_ms / 1e3
-    if not server_feasible_necessary(table, replicas, batch, workload.qps, bound_s, percentile):
+    bound_s = latency_ms / 1e3
+    if not server_feasible_necessary(table, replicas, batch, qps, bound_s, percentile):
         return simulate_server(table, n_queries=SHORT_RUN_QUERIES, **common), "impossible"
     decision = decide_sla(table, latency_bound_s=bound_s, initial_queries=SLA_FIRST_RUN_QUERIES, **common)
     return decision.result, decision.status.value

@@ -16,6 +16,7 @@ from synth.spec.requirements import Objective, ScenarioName
 from synth.solve.loop import run_loop
 from synth.solve.milp import DesignMilp
 from synth.solve.options import SpaceOptions, space_options
+from synth.solve.prune import prune
 from synth.solve.result import Relaxation
 
 _BUDGETS = (("power_w", Objective.min_power, "W", "peak power"),
@@ -24,8 +25,10 @@ _BUDGETS = (("power_w", Objective.min_power, "W", "peak power"),
 
 
 def _search(opts: SpaceOptions, objective: Objective, *, seed: int, deadline: float, focus: int | None = None):
-    milp = DesignMilp(opts, objective=objective, seed=seed, focus=focus)
-    state = run_loop(opts, milp, seed=seed, deadline=deadline)
+    """The best design for `objective`, and the MILP (whose .opts, the pruned space, index it)."""
+    space = prune(opts).options
+    milp = DesignMilp(space, objective=objective, seed=seed, focus=focus)
+    state = run_loop(space, milp, seed=seed, deadline=deadline)
     return state.best(), milp
 
 
@@ -90,7 +93,7 @@ def _qps_relaxation(opts: SpaceOptions, i: int, *, seed: int, deadline: float) -
     # Server: the design with the most capacity at a token load, then the highest load it
     # carries within the latency bound (bisection with the simulator).
     relaxed = _with_workload(opts, i, qps=1e-6)
-    best, _ = _search(relaxed, Objective.max_throughput, seed=seed, deadline=deadline, focus=i)
+    best, milp = _search(relaxed, Objective.max_throughput, seed=seed, deadline=deadline, focus=i)
     if best is None:
         return _relaxation(name, workload.qps, None, "qps", f"qps >= {workload.qps:g}", at_most=True)
     from synth.serving.capacity import max_qps_within_sla
@@ -99,7 +102,7 @@ def _qps_relaxation(opts: SpaceOptions, i: int, *, seed: int, deadline: float) -
     from synth.spec.resolve import resolve_design
 
     choice = best[1]
-    resolved = resolve_design(opts.req, design_of(opts, choice), "<candidate>")
+    resolved = resolve_design(opts.req, design_of(milp.opts, choice), "<candidate>")
     plan = resolved.plans[i]
     service = service_table(opts.workloads[i].table, resolved, plan, plan.batch).service_s
     needed = max_qps_within_sla(service, replicas=plan.replicas * resolved.design.chips, max_batch=plan.batch,

@@ -32,6 +32,16 @@ def latency_tiebreak(evaluation: Evaluation) -> float:
     return worst
 
 
+def milp_value(milp: DesignMilp, score: float) -> float:
+    """The inverse of milp_score: a score in the MILP's objective units."""
+    if milp.objective is Objective.min_latency:
+        return math.log(max(score, 1e-300) / 1e3)
+    if milp.objective is Objective.max_throughput:
+        counted = milp.opts.workloads if milp.focus is None else [milp.opts.workloads[milp.focus]]
+        return math.log(max(-score, 1e-300) / sum(w.workload.qps or 1.0 for w in counted))
+    return score
+
+
 def milp_score(milp: DesignMilp, milp_value: float) -> float:
     """The MILP objective (a bound) in exact units, as a score."""
     if milp.objective is Objective.min_latency:
@@ -76,6 +86,7 @@ def run_loop(opts: SpaceOptions, milp: DesignMilp, *, seed: int, deadline: float
     state = SearchState()
     branches = {h: -math.inf for h in range(len(opts.grid.chips))}  # score bound per chip count
     ties = Ties.build(opts, objective, milp.focus)
+    checked: set[tuple[int, ...]] = set()
 
     def tolerance(best_score: float) -> float:
         return gap * max(abs(best_score), 1e-12)
@@ -97,11 +108,12 @@ def run_loop(opts: SpaceOptions, milp: DesignMilp, *, seed: int, deadline: float
         h = min(open_branches, key=lambda k: branches[k])
         milp.restrict_chips(h)
         started = time.perf_counter()
-        res = milp.solve(time_limit=remaining)
+        solved = started
+        res = milp.solve(time_limit=remaining, cutoff=None if best is None else milp_value(milp, best[0]))
         state.solve_s += time.perf_counter() - started
         state.iterations += 1
         condition = res.termination_condition
-        if condition in _INFEASIBLE:
+        if condition in _INFEASIBLE:  # under the cutoff: nothing in this branch beats the best
             branches[h] = math.inf
             continue
         if condition not in _FOUND:
@@ -124,17 +136,44 @@ def run_loop(opts: SpaceOptions, milp: DesignMilp, *, seed: int, deadline: float
         for i in range(len(opts.workloads)):
             milp.tighten(choice, i)
         _record(state, milp, opts, choice.hardware, answer)
-        for hardware in ties.siblings(choice.hardware) if ties else ():
-            if time.perf_counter() > deadline:
+        checked.add(choice.hardware)
+        if ties:
+            nearby, budget_end = ties.siblings(choice.hardware), deadline
+        else:
+            nearby = [hw for hw in neighbours(opts, choice.hardware) if hw not in checked]
+            budget_end = min(deadline, time.perf_counter() + NEIGHBOUR_BUDGET * (time.perf_counter() - solved))
+        for hardware in nearby:
+            if time.perf_counter() > budget_end:
                 break
+            checked.add(hardware)
             started = time.perf_counter()
             answer = best_on_hardware(opts, hardware, objective=objective, focus=milp.focus, seed=seed)
             state.check_s += time.perf_counter() - started
             state.checks += answer.checks
             state.simulations += answer.simulations
+            if answer.choice is not None:
+                for i in range(len(opts.workloads)):
+                    milp.tighten(answer.choice, i)
             _record(state, milp, opts, hardware, answer)
     milp.restrict_chips(None)
     return state
+
+
+NEIGHBOUR_BUDGET = 0.0
+
+
+def neighbours(opts: SpaceOptions, hardware: tuple[int, ...]) -> list[tuple[int, ...]]:
+    """Hardware points one step from `hardware` along each design variable (every other
+    dataflow and memory; the next value up and down of the ordered ones)."""
+    g = opts.grid
+    sizes = (len(g.array_shapes), len(g.dataflows), len(g.precisions), len(g.clock_ghz), len(g.sram_mib),
+             len(g.memories), len(g.cores), len(g.chips))
+    points = []
+    for axis, size in enumerate(sizes):
+        for value in range(size) if axis in (1, 5) else (hardware[axis] - 1, hardware[axis] + 1):
+            if 0 <= value < size and value != hardware[axis]:
+                points.append(hardware[:axis] + (value,) + hardware[axis + 1:])
+    return points
 
 
 def _record(state: SearchState, milp: DesignMilp, opts: SpaceOptions, hardware: tuple[int, ...], answer) -> None:

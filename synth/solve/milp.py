@@ -31,8 +31,14 @@ SPLIT_WEIGHTS = (0.5,)
 # HiGHS settings (TOOLCHAIN.md: pin threads and the seed for determinism; presolve can
 # dominate). Measured on problems/ (synthesize with refine off, summed over the eight files):
 # presolve on with probing off 23.6 s, presolve off 17.6 s, and with a solution pool of 10
-# (fewer stored solutions to manage at the root) 14.8 s.
-HIGHS_OPTIONS = {"presolve": "off", "threads": 1, "mip_pool_soft_limit": 10, "mip_abs_gap": 1e-12}
+# (fewer stored solutions to manage at the root) 14.8 s. The models are small (hundreds of
+# binaries) and solved many times, so the root's extras cost more than they save: without the
+# root reduced-cost, RINS and RENS sub-MIPs and with pseudo-costs trusted from the first
+# observation (no strong-branching warm-up), HiGHS time over the five problems/ files that
+# iterate fell from 5.5-5.9 s to 4.7 s (benchmarks/README.md).
+HIGHS_OPTIONS = {"presolve": "off", "threads": 1, "mip_pool_soft_limit": 10, "mip_abs_gap": 1e-12,
+                 "mip_heuristic_run_root_reduced_cost": False, "mip_heuristic_run_rins": False,
+                 "mip_heuristic_run_rens": False, "mip_pscost_minreliable": 0}
 # Strict inequalities (stability) are kept as >= with this margin in log space; the exact check
 # decides the boundary, so the margin only has to be smaller than any real difference.
 STRICT = 1e-9
@@ -237,23 +243,31 @@ class DesignMilp:
             clock_term = sum(log_clock[f] * m.u[f] for f in range(len(g.clock_ghz)))
             b.cons.add(b.theta >= sum(log_cyc[k] * b.w[k] for k in log_cyc) - clock_term)
             b.cons.add(b.theta1 >= sum(log_cyc1[k] * b.w[k] for k in log_cyc1) - clock_term)
-            # Memory bound with the replica's exact SRAM and bandwidth share: joint one-hot over
-            # (batch, precision, SRAM, cores per replica c, chip cores N) with c <= N.
-            mem_keys = [(j, q, r, ci, n) for j in B for q in Q for r in range(len(g.sram_mib))
-                        for ci, c in enumerate(wo.core_values) for n, cores in enumerate(g.cores) if c <= cores]
+            # Memory bound with the replica's exact SRAM and bandwidth share: the replica holds
+            # e = SRAM x c / N (joint `sc` over SRAM, cores per replica c and chip cores N, c <= N)
+            # and its traffic is exact per (batch, precision, e) (joint `mem`); its memory time is
+            # traffic x (N / c) / bandwidth, whose log is linear in the one-hots.
+            E = range(len(wo.sram_shares))
+            b.sc = pyo.Var(range(len(wo.share_keys)), within=pyo.Binary)
+            for r in range(len(g.sram_mib)):
+                b.cons.add(sum(b.sc[k] for k, key in enumerate(wo.share_keys) if key[0] == r) == m.v[r])
+            for ci, c in enumerate(wo.core_values):
+                b.cons.add(sum(b.sc[k] for k, key in enumerate(wo.share_keys) if key[1] == ci)
+                           == sum(b.pair[k] for k, (_, cc) in enumerate(wo.pairs) if cc == c))
+            for n in range(len(g.cores)):
+                b.cons.add(sum(b.sc[k] for k, key in enumerate(wo.share_keys) if key[2] == n) == m.n[n])
+            mem_keys = [(j, q, e) for j in B for q in Q for e in E]
             b.mem = pyo.Var(mem_keys, within=pyo.Binary)
             for j in B:
                 for q in Q:
-                    b.cons.add(sum(b.mem[key] for key in mem_keys if key[:2] == (j, q)) == b.bq[j, q])
-            for r in range(len(g.sram_mib)):
-                b.cons.add(sum(b.mem[key] for key in mem_keys if key[2] == r) == m.v[r])
-            for ci, c in enumerate(wo.core_values):
-                b.cons.add(sum(b.mem[key] for key in mem_keys if key[3] == ci)
-                           == sum(b.pair[k] for k, (_, cc) in enumerate(wo.pairs) if cc == c))
-            for n in range(len(g.cores)):
-                b.cons.add(sum(b.mem[key] for key in mem_keys if key[4] == n) == m.n[n])
-            bandwidth_term = -sum(log_bw[k] * m.t[k] for k in range(len(g.memories)))
-            log_traffic = np.log(np.maximum(wo.traffic_min, 1e-300))
+                    b.cons.add(sum(b.mem[j, q, e] for e in E) == b.bq[j, q])
+            for e in E:
+                b.cons.add(sum(b.mem[j, q, e] for j in B for q in Q)
+                           == sum(b.sc[k] for k, key in enumerate(wo.share_keys) if key[3] == e))
+            share_term = sum(math.log(g.cores[n]) * m.n[n] for n in range(len(g.cores))) \
+                - sum(math.log(c) * b.pair[k] for k, (_, c) in enumerate(wo.pairs))
+            bandwidth_term = share_term - sum(log_bw[k] * m.t[k] for k in range(len(g.memories)))
+            log_traffic = np.log(np.maximum(wo.traffic, 1e-300))
             log_traffic_one = np.log(np.maximum(wo.traffic_one, 1e-300))
             b.cons.add(b.theta >= sum(float(log_traffic[key]) * b.mem[key] for key in mem_keys) + bandwidth_term)
             b.cons.add(b.theta1 >= sum(float(log_traffic_one[key[1:]]) * b.mem[key] for key in mem_keys)
@@ -275,13 +289,13 @@ class DesignMilp:
                                             + sum(math.log(g.chips[h]) * m.h[h] for h in range(len(g.chips)))
                                             + sum(math.log(wo.batches[j]) * b.bq[j, q] for j in B for q in Q)
                                             - b.theta)
-            b.weight_bytes = pyo.Expression(expr=sum(float(wo.weight_bytes[q]) * b.bq[j, q] for j in B for q in Q))
+            b.weight_gib = pyo.Expression(expr=sum(float(wo.weight_bytes[q]) / 2**30 * b.bq[j, q] for j in B for q in Q))
             self._combos = getattr(self, "_combos", {})
             self._combos[i] = combos
         m.cores_used = pyo.Constraint(expr=cores_used <= sum(g.cores[n] * m.n[n] for n in range(len(g.cores))))
         m.dram_capacity = pyo.Constraint(
-            expr=sum(m.wl[i].weight_bytes for i in range(len(o.workloads)))
-            <= sum(mem.capacity_gib * 2**30 * m.t[k] for k, mem in enumerate(g.memories)))
+            expr=sum(m.wl[i].weight_gib for i in range(len(o.workloads)))
+            <= sum(mem.capacity_gib * m.t[k] for k, mem in enumerate(g.memories)))
 
     def _requirements(self) -> None:
         o, m, req = self.opts, self.model, self.opts.req
@@ -364,9 +378,8 @@ class DesignMilp:
                 b.cons.add(b.equ[f] <= top_e * m.u[f])
                 b.cons.add(b.equ[f] >= b.eq - top_e * (1 - m.u[f]))
             b.cons.add(sum(b.equ[f] for f in range(len(g.clock_ghz))) == b.eq)
-            # DRAM bytes per inference: traffic_min is bytes x N / c of one batch.
-            per_inference = {key: float(wo.traffic_min[key]) * wo.core_values[key[3]] / g.cores[key[4]]
-                             / wo.batches[key[0]] for key in b.mem}
+            # DRAM bytes per inference: the replica's traffic of one batch over the batch.
+            per_inference = {key: float(wo.traffic[key]) / wo.batches[key[0]] for key in b.mem}
             top = max(per_inference.values())
             b.dram_bytes = pyo.Var(bounds=(0, top))
             b.cons.add(b.dram_bytes == sum(v * b.mem[key] for key, v in per_inference.items()))
@@ -382,12 +395,20 @@ class DesignMilp:
         return m.energy_lb
 
     # ---- solving -----------------------------------------------------------------------------
-    def solve(self, *, time_limit: float | None = None, rel_gap: float = 1e-9):
+    def solve(self, *, time_limit: float | None = None, rel_gap: float = 1e-9, cutoff: float | None = None):
+        """cutoff: prune everything whose objective is not better than this value (the best
+        exact design's, in the MILP's units); the solve is then infeasible when nothing beats it."""
         from pyomo.contrib.solver.common.factory import SolverFactory
 
         if self._solver is None:
             self._solver = SolverFactory("highs")
         options = {**HIGHS_OPTIONS, "random_seed": self.seed, "mip_rel_gap": rel_gap}
+        if cutoff is not None:
+            # HiGHS reads objective_bound in its minimization sense (the negated objective when
+            # maximizing). A margin keeps HiGHS's own tolerances from pruning a tie.
+            margin = 1e-7 * max(1.0, abs(cutoff))
+            options["objective_bound"] = -(cutoff - margin) if self.objective is Objective.max_throughput \
+                else cutoff + margin
         kwargs = dict(solver_options=options, raise_exception_on_nonoptimal_result=False, load_solutions=False)
         if time_limit is not None:
             kwargs["time_limit"] = max(time_limit, 0.05)

@@ -43,12 +43,14 @@ class WorkloadOptions:
     cycles: np.ndarray  # [shape, dataflow, core option, batch] compute-bound cycles of one batch
     core_values: tuple[int, ...]  # cores-per-replica values indexing cycles' third axis
     cycles_one: np.ndarray  # [shape, dataflow, core option] the same for a batch of one
-    # DRAM bytes of one batch x N / c (memory time x bandwidth) for every (batch, precision, SRAM,
-    # core option c, chip cores N), the replica holding SRAM x c / N: [batch, precision, sram, c, n].
-    traffic_min: np.ndarray
-    traffic_one: np.ndarray  # [precision, sram, c, n] the same for a batch of one
-    # Layer splits S for the bound T >= sum_{l in S} compute_l + sum_{l not in S} memory_l:
-    # (cycles of S [shape, dataflow, core option, batch], traffic outside S like traffic_min).
+    # The replica's SRAM share e = SRAM x c / N (c cores per replica of N) takes the values
+    # sram_shares (MiB); share_keys lists every (SRAM idx, core option idx, chip cores idx,
+    # share idx) with c <= N. DRAM traffic depends on (batch, precision, e) only, and the replica's
+    # memory time is traffic x (N / c) / bandwidth.
+    sram_shares: tuple[float, ...]
+    share_keys: tuple[tuple[int, int, int, int], ...]
+    traffic: np.ndarray  # [batch, precision, share] DRAM bytes of one batch of a replica
+    traffic_one: np.ndarray  # [precision, share] the same for a batch of one
     splits: tuple[tuple[np.ndarray, np.ndarray], ...]
     # Buffer (SRAM) energy per inference at nominal voltage with the smallest bank and operand
     # width of the space, mJ: a lower bound, [shape, dataflow, core option, batch].
@@ -111,16 +113,17 @@ def workload_options(req: Requirements, tech: Technology, grid: Grid, index: int
     layer_cycles = _layer_cycles(table, tech, grid, core_values, batches)
     cycles = np.sum(layer_cycles * table.count, axis=-1)
     cycles_one = _cycles_table(table, tech, grid, core_values, (1,))[..., 0]
-    layer_traffic = _traffic_table(table, tech, grid, (1,) + batches, precisions, core_values)
+    shares, share_keys = _sram_shares(grid, core_values)
+    layer_traffic = _traffic_table(table, tech, grid, (1,) + batches, precisions, core_values, shares, share_keys)
     traffic = np.sum(layer_traffic * table.count, axis=-1)
-    splits = _splits(table, grid, layer_cycles, layer_traffic[1:])
+    splits = _splits(table, grid, layer_cycles, layer_traffic[1:], shares)
     sram_mj_min = _sram_energy_table(table, tech, grid, core_values, batches)
     codes = np.array([PRECISION_CODES[q] for q in precisions])
     mac_pj = _mac_pj_per_inference(table, tech, codes)
     return WorkloadOptions(
         workload=workload, table=table, model_name=name, batches=batches, precisions=precisions, pairs=pairs,
-        cycles=cycles, cycles_one=cycles_one, core_values=core_values, traffic_min=traffic[1:],
-        traffic_one=traffic[0], splits=splits, sram_mj_min=sram_mj_min,
+        cycles=cycles, cycles_one=cycles_one, core_values=core_values, sram_shares=shares,
+        share_keys=share_keys, traffic=traffic[1:], traffic_one=traffic[0], splits=splits, sram_mj_min=sram_mj_min,
         weight_bytes=np.atleast_1d(table.weight_bytes(codes)).astype(float), mac_pj=mac_pj,
         accuracy_drop=np.array([accuracy_drop_pct(name, q, accuracy_table(workload)) for q in precisions]))
 
@@ -153,7 +156,7 @@ def _sram_energy_table(table: LayerTable, tech: Technology, grid: Grid, core_val
 SPLIT_RATIOS = (0.3, 1.0, 3.0)
 
 
-def _splits(table: LayerTable, grid: Grid, layer_cycles: np.ndarray, layer_traffic: np.ndarray):
+def _splits(table: LayerTable, grid: Grid, layer_cycles: np.ndarray, layer_traffic: np.ndarray, shares):
     """Layer sets S that are compute-bound at reference designs (the middle of each grid, at
     several ratios of clock to bandwidth). Any S gives a valid bound, since each layer's time
     is at least its compute time and at least its memory time; sets matching where the real
@@ -162,7 +165,10 @@ def _splits(table: LayerTable, grid: Grid, layer_cycles: np.ndarray, layer_traff
     clock = grid.clock_ghz[mid(len(grid.clock_ghz))] * 1e9
     bandwidth = sorted(m.bandwidth_gbps for m in grid.memories)[mid(len(grid.memories))] * 1e9
     compute = layer_cycles[mid(layer_cycles.shape[0]), 0, 0, -1] / clock
-    memory = layer_traffic[-1, 0, mid(layer_traffic.shape[2]), 0, 0] / bandwidth
+    # One core per replica on the fewest-core chip: share SRAM / N, bandwidth / N.
+    fewest = min(grid.cores)
+    share = shares.index(round(grid.sram_mib[mid(len(grid.sram_mib))] / fewest, 12))
+    memory = layer_traffic[-1, 0, share] * fewest / bandwidth
     found, seen = [], set()
     for ratio in SPLIT_RATIOS:
         members = compute >= ratio * memory
@@ -176,23 +182,37 @@ def _splits(table: LayerTable, grid: Grid, layer_cycles: np.ndarray, layer_traff
     return tuple(found)
 
 
-def _traffic_table(table: LayerTable, tech: Technology, grid: Grid, batches, precisions, core_values) -> np.ndarray:
-    """DRAM bytes x N / c of each layer instance for every (batch, precision, SRAM, core option c,
-    chip cores N): the replica's SRAM share is SRAM x c / N and its bandwidth share c / N, so
-    dividing by the bandwidth gives the exact memory time. Combinations with c > N are unused."""
-    combos = list(itertools.product(batches, precisions, grid.sram_mib, core_values, grid.cores))
+def _sram_shares(grid: Grid, core_values) -> tuple[tuple[float, ...], tuple[tuple[int, int, int, int], ...]]:
+    """The replica SRAM shares e = SRAM x c / N of the space and the (SRAM, c, N) giving each."""
+    triples = [(r, ci, n, grid.sram_mib[r] * c / cores) for r in range(len(grid.sram_mib))
+               for ci, c in enumerate(core_values) for n, cores in enumerate(grid.cores) if c <= cores]
+    shares = tuple(sorted({round(e, 12) for *_, e in triples}))
+    return shares, tuple((r, ci, n, shares.index(round(e, 12))) for r, ci, n, e in triples)
+
+
+def _traffic_table(table: LayerTable, tech: Technology, grid: Grid, batches, precisions, core_values,
+                   shares, share_keys) -> np.ndarray:
+    """DRAM bytes of each layer instance of one batch on a replica, for every (batch, precision,
+    SRAM share e): [batch, precision, share, layer]. Computed by the cost core at every (SRAM, c,
+    N) giving the share (the replica holds SRAM x c / N) and reduced by the minimum over them, so
+    the table is a lower bound even if traffic depended on more than e; for the cost core it does
+    not (the values agree; tests/solve/test_options.py)."""
+    combos = list(itertools.product(batches, precisions, share_keys))
     size = len(combos)
-    cores = np.array([n for *_, n in combos], dtype=float)
-    per_replica = np.array([c for *_, c, _ in combos], dtype=float)
-    fig = batch_figures(table, tech, rows=np.ones(size), cols=np.ones(size), cores=cores,
+    fig = batch_figures(table, tech, rows=np.ones(size), cols=np.ones(size),
+                        cores=np.array([grid.cores[n] for *_, (_, _, n, _) in combos], dtype=float),
                         dataflow=np.zeros(size, dtype=int), clock_ghz=np.ones(size),
                         voltage_v=np.full(size, tech.nominal_voltage_v),
-                        sram_mib=np.array([s for _, _, s, _, _ in combos], dtype=float),
+                        sram_mib=np.array([grid.sram_mib[r] for *_, (r, _, _, _) in combos], dtype=float),
                         bandwidth_gbps=np.ones(size), dram_pj_per_bit=np.zeros(size),
-                        batch=np.array([b for b, *_ in combos]), cores_per_replica=per_replica,
-                        precision=np.array([PRECISION_CODES[q] for _, q, *_ in combos]))
-    scaled = fig.layer_dram_bytes * (cores / per_replica)[:, None]
-    return scaled.reshape(len(batches), len(precisions), len(grid.sram_mib), len(core_values), len(grid.cores), -1)
+                        batch=np.array([b for b, *_ in combos]),
+                        cores_per_replica=np.array([core_values[ci] for *_, (_, ci, _, _) in combos], dtype=float),
+                        precision=np.array([PRECISION_CODES[q] for _, q, _ in combos]))
+    per_key = fig.layer_dram_bytes.reshape(len(batches), len(precisions), len(share_keys), -1)
+    out = np.full((len(batches), len(precisions), len(shares), per_key.shape[-1]), np.inf)
+    for k, (*_, e) in enumerate(share_keys):
+        out[:, :, e] = np.minimum(out[:, :, e], per_key[:, :, k])
+    return out
 
 
 def _cycles_table(table: LayerTable, tech: Technology, grid: Grid, core_values, batches) -> np.ndarray:

@@ -22,8 +22,9 @@ import numpy as np
 from synth.cost.constants import PE_SUPPORTS
 from synth.cost.systolic import DATAFLOW_CODES
 from synth.cost.workload import PRECISION_CODES, batch_figures
-from synth.evaluation import SECONDS_PER_YEAR, serve
+from synth.evaluation import SECONDS_PER_YEAR, percentile_of, serve
 from synth.results import Evaluation
+from synth.serving.bounds import server_feasible_necessary
 from synth.serving.scenarios import multi_stream_latency
 from synth.spec.requirements import Objective, ScenarioName
 from synth.spec.resolve import ResolvedPlan
@@ -59,14 +60,28 @@ class HardwareAnswer:
     simulations: int
 
 
+def _table_batches(wo) -> tuple[int, ...]:
+    """Batch sizes whose service time a workload's judgement reads: its batches and a batch
+    of one for deterministic scenarios; every size up to the largest for batching ones (a
+    server serves partial batches, multi-stream splits its 8 samples)."""
+    scenario = wo.workload.scenario
+    if scenario is ScenarioName.single_stream:
+        return (1,)
+    if scenario is ScenarioName.offline:
+        return tuple(sorted({1, *wo.batches}))
+    top = max(wo.batches) if scenario is ScenarioName.multi_stream else max(max(wo.batches), 8)
+    return tuple(range(1, top + 1))
+
+
 def _tables(opts: SpaceOptions, hw: tuple[int, ...], i: int):
-    """Exact service time (s) and batch energy (J) for every (precision, cores per replica, batch)."""
+    """Exact service time (s) and batch energy (J) for every (precision, cores per replica,
+    batch - 1); NaN at batch sizes the workload never reads (_table_batches)."""
     g, wo = opts.grid, opts.workloads[i]
     shape, dataflow, _, clock, sram, memory, cores, _ = hw
     rows, cols = g.array_shapes[shape]
     mem = g.memories[memory]
-    max_batch = max(max(wo.batches), 8)
-    combos = list(itertools.product(range(len(wo.precisions)), wo.core_values, range(1, max_batch + 1)))
+    sizes = _table_batches(wo)
+    combos = list(itertools.product(range(len(wo.precisions)), wo.core_values, sizes))
     size = len(combos)
     fig = batch_figures(
         wo.table, opts.tech, rows=np.full(size, rows), cols=np.full(size, cols), cores=np.full(size, g.cores[cores]),
@@ -75,8 +90,12 @@ def _tables(opts: SpaceOptions, hw: tuple[int, ...], i: int):
         bandwidth_gbps=np.full(size, mem.bandwidth_gbps), dram_pj_per_bit=np.full(size, mem.pj_per_bit),
         batch=np.array([b for _, _, b in combos]), cores_per_replica=np.array([c for _, c, _ in combos]),
         precision=np.array([PRECISION_CODES[wo.precisions[q]] for q, _, _ in combos]))
-    shape3 = (len(wo.precisions), len(wo.core_values), max_batch)
-    return fig.service_s.reshape(shape3), fig.energy_j.reshape(shape3)
+    shape3 = (len(wo.precisions), len(wo.core_values), max(sizes))
+    index = np.array(sizes) - 1
+    service, energy = np.full(shape3, np.nan), np.full(shape3, np.nan)
+    service[:, :, index] = fig.service_s.reshape(shape3[:2] + (len(sizes),))
+    energy[:, :, index] = fig.energy_j.reshape(shape3[:2] + (len(sizes),))
+    return service, energy
 
 
 class _Workload:
@@ -94,6 +113,10 @@ class _Workload:
         """(plan, cores, table, batch, total replicas) passing every deterministic test."""
         g, wo, w = self.opts.grid, self.wo, self.wo.workload
         chips, pe, cores_total = g.chips[self.hw[7]], g.precisions[self.hw[2]], g.cores[self.hw[6]]
+        # The simulator's necessary conditions (stability, batch of one, utilization) only get
+        # harder as service times grow, so a plan failing them fails on slower hardware too.
+        server_bound = w.scenario is ScenarioName.server and w.qps is not None and w.latency_ms is not None
+        percentile = percentile_of(w)
         kept = []
         for j, batch in enumerate(wo.batches):
             for q, precision in enumerate(wo.precisions):
@@ -110,6 +133,9 @@ class _Workload:
                     if w.qps is not None and w.scenario is ScenarioName.offline and capacity < w.qps * (1 - 1e-9):
                         continue
                     if w.latency_ms is not None and table[0] * 1e3 > w.latency_ms * (1 + 1e-9):
+                        continue
+                    if server_bound and not server_feasible_necessary(table[:batch], total, batch, w.qps,
+                                                                      w.latency_ms / 1e3, percentile):
                         continue
                     kept.append(((j, q, r), replicas * per_replica, table, batch, total))
         return kept

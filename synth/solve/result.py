@@ -34,6 +34,8 @@ class Certificate:
     seconds: float
     method: str
     notes: tuple[str, ...] = ()
+    # Options removed before the MILP was built, each dominated in every figure (synth.solve.prune).
+    pruned: tuple[str, ...] = ()
     # What the bound covers: the discrete grid of the space. Refinement may then find a better
     # design between grid points; `objective` here stays the grid optimum's.
     scope: str = "grid"

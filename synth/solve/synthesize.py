@@ -10,10 +10,11 @@ from synth.solve.refine import DEFAULT_TRIALS
 from synth.results import Evaluation
 from synth.spec.requirements import Requirements
 from synth.solve.diagnose import diagnose
-from synth.solve.loop import SearchState, run_loop
+from synth.solve.loop import SearchState, neighbours, run_loop
 from synth.solve.plans import best_on_hardware, exact_score
 from synth.solve.milp import DesignMilp
 from synth.solve.options import SpaceOptions, space_options
+from synth.solve.prune import prune
 from synth.solve.result import Certificate, Result, Status
 
 METHODS = ("milp", "exhaustive", "optuna", "random")
@@ -76,15 +77,17 @@ def _search(requirements: Requirements, *, method: str, seed: int, time_limit_s:
 
 def _milp(opts: SpaceOptions, *, seed, started, deadline, build_s, alternatives, diagnose_infeasible) -> Result:
     t = time.perf_counter()
-    milp = DesignMilp(opts, seed=seed)
+    pruned = prune(opts)
+    space = pruned.options
+    milp = DesignMilp(space, seed=seed)
     build_s += time.perf_counter() - t
-    state = run_loop(opts, milp, seed=seed, deadline=deadline)
-    extra = _alternatives(opts, milp, state, seed=seed, deadline=deadline, wanted=alternatives)
+    state = run_loop(space, milp, seed=seed, deadline=deadline)
+    extra = _alternatives(space, milp, state, seed=seed, deadline=deadline, wanted=alternatives)
     relaxation = ()
     if state.infeasible and diagnose_infeasible:
         relaxation = diagnose(opts, seed=seed, deadline=deadline)
     return _result(opts, state, method="milp", seed=seed, started=started, build_s=build_s,
-                   extra_alternatives=extra, relaxation=relaxation)
+                   extra_alternatives=extra, relaxation=relaxation, pruned=pruned.notes)
 
 
 def _alternatives(opts: SpaceOptions, milp: DesignMilp, state: SearchState, *, seed, deadline, wanted) -> list:
@@ -105,7 +108,7 @@ def _alternatives(opts: SpaceOptions, milp: DesignMilp, state: SearchState, *, s
         if item[1].hardware not in seen:
             seen.add(item[1].hardware)
             found.append(item)
-    for hardware in _neighbours(opts, best_choice.hardware):
+    for hardware in neighbours(opts, best_choice.hardware):
         if hardware in seen or time.perf_counter() > deadline:
             continue
         seen.add(hardware)
@@ -128,21 +131,8 @@ def _alternatives(opts: SpaceOptions, milp: DesignMilp, state: SearchState, *, s
     return found[:wanted]
 
 
-def _neighbours(opts: SpaceOptions, hardware: tuple[int, ...]) -> list[tuple[int, ...]]:
-    """Hardware points one step from `hardware` along each design variable."""
-    g = opts.grid
-    sizes = (len(g.array_shapes), len(g.dataflows), len(g.precisions), len(g.clock_ghz), len(g.sram_mib),
-             len(g.memories), len(g.cores), len(g.chips))
-    points = []
-    for axis, size in enumerate(sizes):
-        for value in range(size) if axis in (1, 5) else (hardware[axis] - 1, hardware[axis] + 1):
-            if 0 <= value < size and value != hardware[axis]:
-                points.append(hardware[:axis] + (value,) + hardware[axis + 1:])
-    return points
-
-
 def _result(opts: SpaceOptions, state: SearchState, *, method, seed, started, build_s,
-            extra_alternatives=(), relaxation=()) -> Result:
+            extra_alternatives=(), relaxation=(), pruned=()) -> Result:
     best = state.best()
     objective = opts.req.objective
     if best is not None:
@@ -160,7 +150,7 @@ def _result(opts: SpaceOptions, state: SearchState, *, method, seed, started, bu
         bound=None if bound is None or not math.isfinite(bound) else sign * bound,
         gap=gap, iterations=state.iterations, cuts=state.cuts, exact_checks=state.checks,
         build_s=build_s, solve_s=state.solve_s, check_s=state.check_s,
-        seconds=time.perf_counter() - started, method=method, notes=tuple(state.notes))
+        seconds=time.perf_counter() - started, method=method, notes=tuple(state.notes), pruned=tuple(pruned))
     evaluation: Evaluation | None = best[2] if best else None
     alternatives = tuple(item[2] for item in extra_alternatives)
     return Result(status=status, method=method, seed=seed, objective_name=objective.value,

@@ -1,0 +1,130 @@
+"""Options dominated in every figure, removed before the MILP is built.
+
+An option is dominated when another option of the same variable is at least as good in every
+figure the cost core and the simulator derive from it, whatever the rest of the design: then
+every design using it has a counterpart, differing only there, that is no worse in any
+objective and meets every requirement it meets. Removing it keeps an optimum in the space (a
+tie may lose its twin). The rules, each from the cost core's own figures:
+
+- PE type p' dominates p when its MAC area, peak MAC energy and operand width are no larger
+  and, for every workload, each precision p can run has one p' can run that moves no more
+  bytes and spends no more MAC energy on any layer (service time never rises with fewer
+  operand bytes: tests/cost/test_properties.py). A PE that runs none of some workload's
+  allowed precisions is dropped too (no design with it is valid).
+- A workload precision q' dominates q when every remaining PE that runs q also runs q', and
+  q' moves no more bytes and spends no more MAC energy on any layer (accuracy is a limit,
+  never an objective, so both are allowed alike).
+- A memory m' dominates m when it has no less bandwidth and capacity, no more energy per bit,
+  peak interface power, PHY area or price, and needs an interposer only if m does.
+- For a single-stream workload, more replicas of the same size never help unless the
+  objective is throughput: the latency is one query's service time, and extra replicas only
+  take cores (and their leakage share).
+
+Exact ties keep the first option of the grid. The pruned options index a smaller grid; the
+MILP, the exact checks and the alternatives all use it, so indices stay consistent.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from synth.cost.chip import PE_AREA_UM2_45NM, PE_CODES, PE_OPERAND_BYTES, PE_PEAK_PJ_45NM
+from synth.cost.constants import PE_SUPPORTS
+from synth.cost.workload import PRECISION_CODES, layer_bytes, layer_mac_pj
+from synth.spec.requirements import Objective, ScenarioName
+from synth.solve.options import SpaceOptions, WorkloadOptions
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Pruned:
+    options: SpaceOptions
+    notes: tuple[str, ...]  # what was removed and by what, for the certificate
+
+
+def prune(opts: SpaceOptions) -> Pruned:
+    notes: list[str] = []
+    pes = _surviving_pes(opts, notes)
+    memories = _surviving(list(range(len(opts.grid.memories))), lambda a, b: _memory_no_worse(opts, a, b))
+    for k in range(len(opts.grid.memories)):
+        if k not in memories:
+            notes.append(f"memory {opts.grid.memories[k].name} dominated")
+    grid = dataclasses.replace(opts.grid, precisions=tuple(opts.grid.precisions[p] for p in pes),
+                               memories=tuple(opts.grid.memories[k] for k in memories))
+    workloads = tuple(_prune_workload(opts, wo, grid.precisions, notes) for wo in opts.workloads)
+    return Pruned(dataclasses.replace(opts, grid=grid, workloads=workloads), tuple(notes))
+
+
+def _surviving(indices: list[int], no_worse) -> list[int]:
+    """Indices not dominated by another (exact ties keep the earlier index)."""
+    kept = []
+    for a in indices:
+        beaten = any(no_worse(b, a) and (b < a or not no_worse(a, b)) for b in indices if b != a)
+        if not beaten:
+            kept.append(a)
+    return kept
+
+
+def _precision_no_worse(wo: WorkloadOptions, better: str, worse: str) -> bool:
+    """`better` moves no more operand bytes and spends no more MAC energy on any layer."""
+    sensitive = wo.table.sensitive
+    codes = PRECISION_CODES[better], PRECISION_CODES[worse]
+    return bool(np.all(layer_bytes(codes[0], sensitive) <= layer_bytes(codes[1], sensitive))
+                and np.all(layer_mac_pj(codes[0], sensitive) <= layer_mac_pj(codes[1], sensitive)))
+
+
+def _surviving_pes(opts: SpaceOptions, notes: list[str]) -> list[int]:
+    names = opts.grid.precisions
+    runs = lambda p, wo: [q for q in wo.precisions if q in PE_SUPPORTS[names[p]]]  # noqa: E731
+    usable = [p for p in range(len(names)) if all(runs(p, wo) for wo in opts.workloads)]
+    for p in range(len(names)):
+        if p not in usable:
+            notes.append(f"PE {names[p]} runs no allowed precision of some workload")
+
+    def no_worse(a: int, b: int) -> bool:
+        ca, cb = PE_CODES[names[a]], PE_CODES[names[b]]
+        if not (PE_AREA_UM2_45NM[ca] <= PE_AREA_UM2_45NM[cb] and PE_PEAK_PJ_45NM[ca] <= PE_PEAK_PJ_45NM[cb]
+                and PE_OPERAND_BYTES[ca] <= PE_OPERAND_BYTES[cb]):
+            return False
+        return all(any(_precision_no_worse(wo, qa, qb) for qa in runs(a, wo)) for wo in opts.workloads
+                   for qb in runs(b, wo))
+
+    kept = _surviving(usable, no_worse) if usable else list(range(len(names)))
+    for p in usable:
+        if p not in kept:
+            notes.append(f"PE {names[p]} dominated")
+    return kept
+
+
+def _memory_no_worse(opts: SpaceOptions, a: int, b: int) -> bool:
+    ma, mb = opts.grid.memories[a], opts.grid.memories[b]
+    return (ma.bandwidth_gbps >= mb.bandwidth_gbps and ma.capacity_gib >= mb.capacity_gib
+            and ma.pj_per_bit <= mb.pj_per_bit
+            and ma.bandwidth_gbps * ma.pj_per_bit <= mb.bandwidth_gbps * mb.pj_per_bit
+            and ma.phy_area_mm2 <= mb.phy_area_mm2 and ma.cost_usd <= mb.cost_usd
+            and ma.needs_interposer <= mb.needs_interposer)
+
+
+def _prune_workload(opts: SpaceOptions, wo: WorkloadOptions, pes: tuple[str, ...], notes: list[str]):
+    name = wo.workload.name
+    runnable = [q for q in range(len(wo.precisions)) if any(wo.precisions[q] in PE_SUPPORTS[p] for p in pes)]
+    if not runnable:  # infeasible anyway: the MILP's PE rows say so
+        return wo
+    supporters = lambda q: {p for p in pes if wo.precisions[q] in PE_SUPPORTS[p]}  # noqa: E731
+    kept = _surviving(runnable, lambda a, b: supporters(b) <= supporters(a)
+                      and _precision_no_worse(wo, wo.precisions[a], wo.precisions[b]))
+    for q in range(len(wo.precisions)):
+        if q not in kept:
+            notes.append(f"workload {name}: precision {wo.precisions[q]} dominated or unrunnable")
+    pairs = wo.pairs
+    if wo.workload.scenario is ScenarioName.single_stream and opts.req.objective is not Objective.max_throughput:
+        pairs = tuple(pair for pair in pairs if pair[0] == 1)
+        if len(pairs) < len(wo.pairs):
+            notes.append(f"workload {name}: single stream, one replica per chip")
+    index = np.array(kept)
+    return dataclasses.replace(
+        wo, precisions=tuple(wo.precisions[q] for q in kept), pairs=pairs,
+        traffic=wo.traffic[:, index], traffic_one=wo.traffic_one[index],
+        splits=tuple((cycles, traffic[:, index]) for cycles, traffic in wo.splits),
+        weight_bytes=wo.weight_bytes[index], mac_pj=wo.mac_pj[index], accuracy_drop=wo.accuracy_drop[index])
