@@ -22,6 +22,7 @@ from synth.cost.chip import (
 )
 from synth.cost.constants import PE_SUPPORTS
 from synth.cost.dvfs import dynamic_energy_scale
+from synth.evaluation import SECONDS_PER_YEAR
 from synth.spec.requirements import Objective, ScenarioName
 from synth.solve.options import SpaceOptions, combo_service_times
 
@@ -42,6 +43,21 @@ HIGHS_OPTIONS = {"presolve": "off", "threads": 1, "mip_pool_soft_limit": 10, "mi
 # Strict inequalities (stability) are kept as >= with this margin in log space; the exact check
 # decides the boundary, so the margin only has to be smaller than any real difference.
 STRICT = 1e-9
+
+
+def _expression_range(expr) -> tuple[float, float]:
+    """Lower and upper value of a linear expression over its variables' bounds."""
+    from pyomo.repn import generate_standard_repn
+
+    repn = generate_standard_repn(expr)
+    low = high = float(repn.constant)
+    for coef, var in zip(repn.linear_coefs, repn.linear_vars):
+        lb, ub = var.bounds
+        lb = -1e9 if lb is None else lb
+        ub = 1e9 if ub is None else ub
+        low += min(coef * lb, coef * ub)
+        high += max(coef * lb, coef * ub)
+    return low, high
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +197,11 @@ class DesignMilp:
                                             needs_interposer=False)["die"]
             m.link.add(m.die_cost >= sum(float(exact[k]) * m.a[k] for k in K) - die_max * (1 - m.t[i]))
         c_max = die_max + max(fixed)
+        # Per-joint figures kept for the per-inference bounds (_log_sizes).
+        self._figures = dict(area_k=area_k, phy=phy, fixed=np.array(fixed), die_k=chip_cost_breakdown_usd(
+            tech, die_area_mm2=area_k + phy.min(), memory_cost_usd=0.0, needs_interposer=False)["die"],
+            die_m=chip_cost_breakdown_usd(tech, die_area_mm2=area_k.min() + phy, memory_cost_usd=0.0,
+                                          needs_interposer=False)["die"])
         m.cost = pyo.Var(bounds=(0, c_max))
         m.link.add(m.cost == m.die_cost + sum(fixed[i] * m.t[i] for i in MEM))
         # System figures = chips x chip figures: McCormick on the chips one-hot.
@@ -235,9 +256,11 @@ class DesignMilp:
                 b.cons.add(sum(b.bq[j, q] for j in B) <= sum(m.z[p] for p in able))
             cores_used += sum(r * c * b.pair[k] for k, (r, c) in enumerate(wo.pairs))
             # log service time of the chosen batch, and of a batch of one (same shape/dataflow/cores).
+            # theta is never below its compute row, so the smallest compute bound is a valid floor.
             bound_time = math.log(1e6)
-            b.theta = pyo.Var(bounds=(-60, bound_time))
-            b.theta1 = pyo.Var(bounds=(-60, bound_time))
+            fastest = math.log(max(g.clock_ghz) * 1e9)
+            b.theta = pyo.Var(bounds=(math.log(float(wo.cycles.min())) - fastest - 1, bound_time))
+            b.theta1 = pyo.Var(bounds=(math.log(float(wo.cycles_one.min())) - fastest - 1, bound_time))
             log_cyc = {k: math.log(wo.cycles[cb]) for k, cb in enumerate(combos)}
             log_cyc1 = {k: math.log(wo.cycles_one[cb[0], cb[1], cb[2]]) for k, cb in enumerate(combos)}
             clock_term = sum(log_clock[f] * m.u[f] for f in range(len(g.clock_ghz)))
@@ -347,19 +370,96 @@ class DesignMilp:
         return pairs if self.focus is None else [pairs[self.focus]]
 
     def _per_inference_bound(self):
-        """Lower bound on energy (mJ) or cost (USD) per inference.
+        """Lower bound on energy (mJ) or cost (USD) per inference (docs/formulation.md §4.9).
 
-        Energy: the system figure is a rate-weighted average of per-workload energies (plus
-        leakage), so it is at least the smallest workload's dynamic energy, bounded below by
-        its MAC and vector energy at the chosen precision and voltage plus its exact DRAM energy
-        (the replica's traffic per inference x the memory's pJ/bit; buffer energy is left out).
-        Cost: the unit cost over the service life divided by the most inferences the design
-        can carry is only bounded by 0 here; the exact check and cuts do the rest."""
+        Energy = (leakage + sum_i rate_i e_i) / sum_i rate_i >= leakage / total rate + min_i e_i:
+        e_i is bounded below by workload i's MAC and vector energy at the chosen precision and
+        voltage, its smallest buffer energy and its exact DRAM energy; leakage / total rate by
+        tangents of exp over log(leakage) - (an upper bound on log total rate). Cost = (unit
+        cost + electricity) / (total rate x life) >= unit cost / (total rate x life) + energy x
+        price, the first term by the same tangents."""
+        m, tech = self.model, self.opts.tech
+        energy = self._energy_bound()
+        log_rate = self._log_total_rate_upper()
+        log_area, log_cost = self._log_sizes()
+        life_s = tech.service_life_years * SECONDS_PER_YEAR
+        if self.objective is Objective.min_energy_per_inference:
+            leak_mj = self._exp_lower(math.log(tech.leakage_w_per_mm2 * 1e3) + log_area - log_rate, "leak_mj")
+            m.energy_lb = pyo.Var(bounds=(0, None))
+            m.req.add(m.energy_lb >= energy + leak_mj)
+            return m.energy_lb
+        capital = self._exp_lower(log_cost - log_rate - math.log(life_s), "capital_usd")
+        usd_per_mj = tech.electricity_usd_per_kwh / 3.6e9
+        leak_mj = self._exp_lower(math.log(tech.leakage_w_per_mm2 * 1e3) + log_area - log_rate, "leak_mj")
+        m.cost_lb = pyo.Var(bounds=(0, None))
+        m.req.add(m.cost_lb >= capital + usd_per_mj * (energy + leak_mj))
+        return m.cost_lb
+
+    def _log_sizes(self):
+        """Lower bounds on log(system area, mm2) and log(system unit cost, USD): the joint's
+        figure with the smallest memory PHY (or the memory's with the smallest joint), plus
+        log(chips). Each is at most the log of the exact figure at an integer point."""
+        m, g, fig = self.model, self.opts.grid, self._figures
+        K, MEM, H = range(len(self._joint)), range(len(g.memories)), range(len(g.chips))
+        log_chips = sum(math.log(g.chips[h]) * m.h[h] for h in H)
+        m.log_area = pyo.Var(bounds=(-60, 60))
+        m.req.add(m.log_area >= sum(math.log(fig["area_k"][k] + fig["phy"].min()) * m.a[k] for k in K) + log_chips)
+        m.req.add(m.log_area >= sum(math.log(fig["area_k"].min() + fig["phy"][i]) * m.t[i] for i in MEM) + log_chips)
+        m.log_cost = pyo.Var(bounds=(-60, 60))
+        m.req.add(m.log_cost >= sum(math.log(fig["die_k"][k] + fig["fixed"].min()) * m.a[k] for k in K) + log_chips)
+        m.req.add(m.log_cost >= sum(math.log(fig["die_m"][i] + fig["fixed"][i]) * m.t[i] for i in MEM) + log_chips)
+        return m.log_area, m.log_cost
+
+    def _log_total_rate_upper(self):
+        """An upper bound on log(total rate): each workload's rate is at most its qps (server,
+        offline with qps), its capacity (offline), 1 / T(1) (single stream) or 8 / T(1) (multi
+        stream), whose logs are linear; the total is at most W times the largest, chosen by a
+        one-hot `top` (the solver may pick any, so it can never get below the true maximum)."""
+        m, o = self.model, self.opts
+        uppers = []
+        for i, wo in enumerate(o.workloads):
+            w, b = wo.workload, m.wl[i]
+            if w.scenario in (ScenarioName.server, ScenarioName.offline) and w.qps is not None:
+                uppers.append(math.log(w.qps))
+            elif w.scenario is ScenarioName.offline:
+                uppers.append(b.log_capacity)
+            elif w.scenario is ScenarioName.single_stream:
+                uppers.append(-b.theta)
+            else:
+                uppers.append(math.log(8) - b.theta1)
+        if len(uppers) == 1:
+            return uppers[0]
+        count = len(uppers)
+        m.top = pyo.Var(range(count), within=pyo.Binary)
+        m.req.add(sum(m.top[i] for i in range(count)) == 1)
+        m.log_rate = pyo.Var(bounds=(-80, 80))
+        for i, upper in enumerate(uppers):
+            m.req.add(m.log_rate <= math.log(count) + upper + 200 * (1 - m.top[i]))
+        return m.log_rate
+
+    def _exp_lower(self, exponent, name: str):
+        """A variable >= exp(exponent): tangents of the convex exp at points spaced 0.25 apart
+        (within 0.8 % of exp between them) over the range the exponent can take here."""
+        m = self.model
+        low, high = _expression_range(exponent)
+        # Beyond e^-25 .. e^15 (mJ or USD) the end tangents still bound exp from below; the
+        # clip keeps coefficients within HiGHS's range.
+        low, high = min(max(low, -25.0), 15.0), max(min(high, 15.0), -25.0)
+        points = np.linspace(low, high, max(2, min(160, int(math.ceil((high - low) / 0.25)) + 1)))
+        value = pyo.Var(bounds=(0, None))
+        setattr(m, name, value)
+        y = pyo.Var(bounds=(None, None))
+        setattr(m, name + "_exp", y)
+        m.req.add(y == exponent)
+        for y0 in points:
+            m.req.add(value >= math.exp(y0) * (1 + y - y0))
+        return value
+
+    def _energy_bound(self):
+        """min_i (workload i's dynamic energy per inference, mJ), bounded below (see above)."""
         o, m, g, tech = self.opts, self.model, self.opts.grid, self.opts.tech
-        if self.objective is Objective.min_cost_per_inference:
-            return 0 * m.sys_cost
         vscale = dynamic_energy_scale(tech, o.voltages)
-        m.energy_lb = pyo.Var(bounds=(0, None))
+        m.energy_dyn = pyo.Var(bounds=(0, None))
         m.pick = pyo.Var(range(len(o.workloads)), within=pyo.Binary)
         m.req.add(sum(m.pick[i] for i in range(len(o.workloads))) == 1)
         mj_per_byte = [8 * mem.pj_per_bit * 1e-9 for mem in g.memories]
@@ -391,8 +491,8 @@ class DesignMilp:
             energy = sum(float(vscale[f]) * b.equ[f] for f in range(len(g.clock_ghz))) \
                 + sum(mj_per_byte[k] * b.dram_m[k] for k in range(len(g.memories)))
             big = top_e * float(vscale.max()) + top * max(mj_per_byte)
-            m.req.add(m.energy_lb >= energy - big * (1 - m.pick[i]))
-        return m.energy_lb
+            m.req.add(m.energy_dyn >= energy - big * (1 - m.pick[i]))
+        return m.energy_dyn
 
     # ---- solving -----------------------------------------------------------------------------
     def solve(self, *, time_limit: float | None = None, rel_gap: float = 1e-9, cutoff: float | None = None):
@@ -471,7 +571,7 @@ class DesignMilp:
             indicators = self._region_indicators(choice, i, with_batch=with_batch)
             mismatch = len(indicators) - sum(indicators)
             logs = np.log(table)
-            big = float(logs.max()) + 61.0
+            big = float(logs.max()) - theta.lb  # the row is slack wherever an indicator is off
             m.cuts.add(theta >= sum(float(logs[f]) * m.u[f] for f in range(len(g.clock_ghz))) - big * mismatch)
         return True
 
