@@ -114,6 +114,8 @@ def print_result(console: Console, result, out_dir=None) -> None:
                             d["dataflow"], d["precision"], f"{d['clock_ghz']:g}", f"{d['sram_mib']:g}", memory,
                             str(d["chips"]))
             console.print(alt)
+    if cert.pruned:
+        console.print(f"pruned before the MILP (dominated in every figure): {escape('; '.join(cert.pruned))}")
     for note in cert.notes:
         console.print(f"note: {escape(note)}")
     if result.relaxation:

@@ -56,6 +56,10 @@ def certificate_section(view: ResultView) -> Section | None:
             ("Method", fmt.text(c.get("method"))))
     blocks: list = [Table(("Certificate", "Value"), rows), Paragraph(_certificate_meaning(view, attribute))]
     blocks += [Paragraph(str(n), tone="note") for n in c.get("notes") or []]
+    if c.get("pruned"):
+        blocks.append(Paragraph("Options removed before the MILP was built, each dominated in every figure by "
+                                "another option of the same variable (an optimum always remains): "
+                                + "; ".join(str(p) for p in c["pruned"]) + "."))
     return Section("certificate", "Optimality certificate", tuple(blocks))
 
 

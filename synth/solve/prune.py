@@ -46,24 +46,23 @@ class Pruned:
 def prune(opts: SpaceOptions) -> Pruned:
     notes: list[str] = []
     pes = _surviving_pes(opts, notes)
-    memories = _surviving(list(range(len(opts.grid.memories))), lambda a, b: _memory_no_worse(opts, a, b))
-    for k in range(len(opts.grid.memories)):
-        if k not in memories:
-            notes.append(f"memory {opts.grid.memories[k].name} dominated")
+    names = [mem.name for mem in opts.grid.memories]
+    beaten = _surviving(list(range(len(names))), lambda a, b: _memory_no_worse(opts, a, b))
+    memories = [k for k, by in beaten.items() if by is None]
+    notes += [f"memory {names[k]}: dominated by {names[by]}" for k, by in beaten.items() if by is not None]
     grid = dataclasses.replace(opts.grid, precisions=tuple(opts.grid.precisions[p] for p in pes),
                                memories=tuple(opts.grid.memories[k] for k in memories))
     workloads = tuple(_prune_workload(opts, wo, grid.precisions, notes) for wo in opts.workloads)
     return Pruned(dataclasses.replace(opts, grid=grid, workloads=workloads), tuple(notes))
 
 
-def _surviving(indices: list[int], no_worse) -> list[int]:
-    """Indices not dominated by another (exact ties keep the earlier index)."""
-    kept = []
+def _surviving(indices: list[int], no_worse) -> dict[int, int | None]:
+    """Each index -> the index dominating it, or None if it survives (exact ties keep the
+    earlier index)."""
+    result = {}
     for a in indices:
-        beaten = any(no_worse(b, a) and (b < a or not no_worse(a, b)) for b in indices if b != a)
-        if not beaten:
-            kept.append(a)
-    return kept
+        result[a] = next((b for b in indices if b != a and no_worse(b, a) and (b < a or not no_worse(a, b))), None)
+    return result
 
 
 def _precision_no_worse(wo: WorkloadOptions, better: str, worse: str) -> bool:
@@ -78,9 +77,10 @@ def _surviving_pes(opts: SpaceOptions, notes: list[str]) -> list[int]:
     names = opts.grid.precisions
     runs = lambda p, wo: [q for q in wo.precisions if q in PE_SUPPORTS[names[p]]]  # noqa: E731
     usable = [p for p in range(len(names)) if all(runs(p, wo) for wo in opts.workloads)]
-    for p in range(len(names)):
-        if p not in usable:
-            notes.append(f"PE {names[p]} runs no allowed precision of some workload")
+    if not usable:  # infeasible anyway: the MILP's PE rows say so
+        return list(range(len(names)))
+    notes += [f"PE {names[p]}: runs no allowed precision of some workload" for p in range(len(names))
+              if p not in usable]
 
     def no_worse(a: int, b: int) -> bool:
         ca, cb = PE_CODES[names[a]], PE_CODES[names[b]]
@@ -90,11 +90,9 @@ def _surviving_pes(opts: SpaceOptions, notes: list[str]) -> list[int]:
         return all(any(_precision_no_worse(wo, qa, qb) for qa in runs(a, wo)) for wo in opts.workloads
                    for qb in runs(b, wo))
 
-    kept = _surviving(usable, no_worse) if usable else list(range(len(names)))
-    for p in usable:
-        if p not in kept:
-            notes.append(f"PE {names[p]} dominated")
-    return kept
+    beaten = _surviving(usable, no_worse)
+    notes += [f"PE {names[p]}: dominated by {names[by]}" for p, by in beaten.items() if by is not None]
+    return [p for p, by in beaten.items() if by is None]
 
 
 def _memory_no_worse(opts: SpaceOptions, a: int, b: int) -> bool:
@@ -112,16 +110,18 @@ def _prune_workload(opts: SpaceOptions, wo: WorkloadOptions, pes: tuple[str, ...
     if not runnable:  # infeasible anyway: the MILP's PE rows say so
         return wo
     supporters = lambda q: {p for p in pes if wo.precisions[q] in PE_SUPPORTS[p]}  # noqa: E731
-    kept = _surviving(runnable, lambda a, b: supporters(b) <= supporters(a)
-                      and _precision_no_worse(wo, wo.precisions[a], wo.precisions[b]))
-    for q in range(len(wo.precisions)):
-        if q not in kept:
-            notes.append(f"workload {name}: precision {wo.precisions[q]} dominated or unrunnable")
+    beaten = _surviving(runnable, lambda a, b: supporters(b) <= supporters(a)
+                        and _precision_no_worse(wo, wo.precisions[a], wo.precisions[b]))
+    kept = [q for q, by in beaten.items() if by is None]
+    notes += [f"workload {name}: precision {wo.precisions[q]}: no remaining PE runs it"
+              for q in range(len(wo.precisions)) if q not in runnable]
+    notes += [f"workload {name}: precision {wo.precisions[q]}: dominated by {wo.precisions[by]}"
+              for q, by in beaten.items() if by is not None]
     pairs = wo.pairs
     if wo.workload.scenario is ScenarioName.single_stream and opts.req.objective is not Objective.max_throughput:
         pairs = tuple(pair for pair in pairs if pair[0] == 1)
         if len(pairs) < len(wo.pairs):
-            notes.append(f"workload {name}: single stream, one replica per chip")
+            notes.append(f"workload {name}: single stream: one replica (more only take cores)")
     index = np.array(kept)
     return dataclasses.replace(
         wo, precisions=tuple(wo.precisions[q] for q in kept), pairs=pairs,
