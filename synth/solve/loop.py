@@ -86,7 +86,6 @@ def run_loop(opts: SpaceOptions, milp: DesignMilp, *, seed: int, deadline: float
     state = SearchState()
     branches = {h: -math.inf for h in range(len(opts.grid.chips))}  # score bound per chip count
     ties = Ties.build(opts, objective, milp.focus)
-    checked: set[tuple[int, ...]] = set()
 
     def tolerance(best_score: float) -> float:
         return gap * max(abs(best_score), 1e-12)
@@ -108,7 +107,6 @@ def run_loop(opts: SpaceOptions, milp: DesignMilp, *, seed: int, deadline: float
         h = min(open_branches, key=lambda k: branches[k])
         milp.restrict_chips(h)
         started = time.perf_counter()
-        solved = started
         res = milp.solve(time_limit=remaining, cutoff=None if best is None else milp_value(milp, best[0]))
         state.solve_s += time.perf_counter() - started
         state.iterations += 1
@@ -136,30 +134,17 @@ def run_loop(opts: SpaceOptions, milp: DesignMilp, *, seed: int, deadline: float
         for i in range(len(opts.workloads)):
             milp.tighten(choice, i)
         _record(state, milp, opts, choice.hardware, answer)
-        checked.add(choice.hardware)
-        if ties:
-            nearby, budget_end = ties.siblings(choice.hardware), deadline
-        else:
-            nearby = [hw for hw in neighbours(opts, choice.hardware) if hw not in checked]
-            budget_end = min(deadline, time.perf_counter() + NEIGHBOUR_BUDGET * (time.perf_counter() - solved))
-        for hardware in nearby:
-            if time.perf_counter() > budget_end:
+        for hardware in ties.siblings(choice.hardware) if ties else ():
+            if time.perf_counter() > deadline:
                 break
-            checked.add(hardware)
             started = time.perf_counter()
             answer = best_on_hardware(opts, hardware, objective=objective, focus=milp.focus, seed=seed)
             state.check_s += time.perf_counter() - started
             state.checks += answer.checks
             state.simulations += answer.simulations
-            if answer.choice is not None:
-                for i in range(len(opts.workloads)):
-                    milp.tighten(answer.choice, i)
             _record(state, milp, opts, hardware, answer)
     milp.restrict_chips(None)
     return state
-
-
-NEIGHBOUR_BUDGET = 0.0
 
 
 def neighbours(opts: SpaceOptions, hardware: tuple[int, ...]) -> list[tuple[int, ...]]:
