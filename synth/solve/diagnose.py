@@ -15,7 +15,7 @@ from synth.cost.accuracy import DROP_FACTOR
 from synth.spec.requirements import Objective, ScenarioName
 from synth.solve.loop import run_loop
 from synth.solve.milp import DesignMilp
-from synth.solve.options import SpaceOptions, space_options
+from synth.solve.options import SpaceOptions, space_options, without_precision
 from synth.solve.prune import prune
 from synth.solve.result import Relaxation
 
@@ -26,6 +26,8 @@ _BUDGETS = (("power_w", Objective.min_power, "W", "peak power"),
 
 def _search(opts: SpaceOptions, objective: Objective, *, seed: int, deadline: float, focus: int | None = None):
     """The best design for `objective`, and the MILP (whose .opts, the pruned space, index it)."""
+    if without_precision(opts):
+        return None, None
     space = prune(opts).options
     milp = DesignMilp(space, objective=objective, seed=seed, focus=focus)
     state = run_loop(space, milp, seed=seed, deadline=deadline)

@@ -118,7 +118,7 @@ def workload_options(req: Requirements, tech: Technology, grid: Grid, index: int
     traffic = np.sum(layer_traffic * table.count, axis=-1)
     splits = _splits(table, grid, layer_cycles, layer_traffic[1:], shares)
     sram_mj_min = _sram_energy_table(table, tech, grid, core_values, batches)
-    codes = np.array([PRECISION_CODES[q] for q in precisions])
+    codes = np.array([PRECISION_CODES[q] for q in precisions], dtype=int)
     mac_pj = _mac_pj_per_inference(table, tech, codes)
     return WorkloadOptions(
         workload=workload, table=table, model_name=name, batches=batches, precisions=precisions, pairs=pairs,
@@ -161,6 +161,8 @@ def _splits(table: LayerTable, grid: Grid, layer_cycles: np.ndarray, layer_traff
     several ratios of clock to bandwidth). Any S gives a valid bound, since each layer's time
     is at least its compute time and at least its memory time; sets matching where the real
     bottlenecks are give tight ones."""
+    if layer_traffic.shape[1] == 0:  # no precision: nothing to bound
+        return ()
     mid = lambda n: n // 2  # noqa: E731
     clock = grid.clock_ghz[mid(len(grid.clock_ghz))] * 1e9
     bandwidth = sorted(m.bandwidth_gbps for m in grid.memories)[mid(len(grid.memories))] * 1e9
@@ -207,8 +209,8 @@ def _traffic_table(table: LayerTable, tech: Technology, grid: Grid, batches, pre
                         bandwidth_gbps=np.ones(size), dram_pj_per_bit=np.zeros(size),
                         batch=np.array([b for b, *_ in combos]),
                         cores_per_replica=np.array([core_values[ci] for *_, (_, ci, _, _) in combos], dtype=float),
-                        precision=np.array([PRECISION_CODES[q] for _, q, _ in combos]))
-    per_key = fig.layer_dram_bytes.reshape(len(batches), len(precisions), len(share_keys), -1)
+                        precision=np.array([PRECISION_CODES[q] for _, q, _ in combos], dtype=int))
+    per_key = fig.layer_dram_bytes.reshape(len(batches), len(precisions), len(share_keys), len(table.count))
     out = np.full((len(batches), len(precisions), len(shares), per_key.shape[-1]), np.inf)
     for k, (*_, e) in enumerate(share_keys):
         out[:, :, e] = np.minimum(out[:, :, e], per_key[:, :, k])
@@ -244,6 +246,11 @@ def space_options(req: Requirements) -> SpaceOptions:
     workloads = tuple(workload_options(req, tech, grid, i) for i in range(len(req.workloads)))
     return SpaceOptions(req, tech, grid, voltages, workloads)
 
+
+
+def without_precision(opts: SpaceOptions) -> list[str]:
+    """Workloads no PE of the grid can run within their accuracy limit: nothing is feasible."""
+    return [wo.workload.name for wo in opts.workloads if not wo.precisions]
 
 
 def combo_service_times(opts: SpaceOptions, choice, i: int) -> tuple[np.ndarray, np.ndarray]:

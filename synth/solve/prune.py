@@ -20,6 +20,10 @@ tie may lose its twin). The rules, each from the cost core's own figures:
   objective is throughput: the latency is one query's service time, and extra replicas only
   take cores (and their leakage share).
 
+Energy and cost per inference are rate-weighted averages over the workloads, so with two or more
+workloads a faster option can raise them (a fast, energy-hungry workload then weighs more): for
+those objectives only the replica rule applies (`_faster_never_hurts`).
+
 Exact ties keep the first option of the grid. The pruned options index a smaller grid; the
 MILP, the exact checks and the alternatives all use it, so indices stay consistent.
 """
@@ -45,6 +49,9 @@ class Pruned:
 
 def prune(opts: SpaceOptions) -> Pruned:
     notes: list[str] = []
+    if not _faster_never_hurts(opts):
+        workloads = tuple(_fewer_replicas(opts, wo, notes) for wo in opts.workloads)
+        return Pruned(dataclasses.replace(opts, workloads=workloads), tuple(notes))
     pes = _surviving_pes(opts, notes)
     names = [mem.name for mem in opts.grid.memories]
     beaten = _surviving(list(range(len(names))), lambda a, b: _memory_no_worse(opts, a, b))
@@ -54,6 +61,25 @@ def prune(opts: SpaceOptions) -> Pruned:
                                memories=tuple(opts.grid.memories[k] for k in memories))
     workloads = tuple(_prune_workload(opts, wo, grid.precisions, notes) for wo in opts.workloads)
     return Pruned(dataclasses.replace(opts, grid=grid, workloads=workloads), tuple(notes))
+
+
+def _faster_never_hurts(opts: SpaceOptions) -> bool:
+    """Whether a design no worse in every figure is no worse in the objective. Energy and cost
+    per inference average over the workloads weighted by their rates, and a workload whose rate
+    follows its speed (single or multi stream, offline without qps) weighs more when faster: with
+    two or more workloads, a faster design can score worse (tests/solve/test_prune.py)."""
+    per_inference = opts.req.objective in (Objective.min_energy_per_inference, Objective.min_cost_per_inference)
+    return not per_inference or len(opts.workloads) == 1
+
+
+def _fewer_replicas(opts: SpaceOptions, wo: WorkloadOptions, notes: list[str]) -> WorkloadOptions:
+    """A single-stream workload runs one replica unless the objective is throughput."""
+    if wo.workload.scenario is not ScenarioName.single_stream or opts.req.objective is Objective.max_throughput:
+        return wo
+    pairs = tuple(pair for pair in wo.pairs if pair[0] == 1)
+    if len(pairs) < len(wo.pairs):
+        notes.append(f"workload {wo.workload.name}: single stream: one replica (more only take cores)")
+    return dataclasses.replace(wo, pairs=pairs)
 
 
 def _surviving(indices: list[int], no_worse) -> dict[int, int | None]:
@@ -117,14 +143,9 @@ def _prune_workload(opts: SpaceOptions, wo: WorkloadOptions, pes: tuple[str, ...
               for q in range(len(wo.precisions)) if q not in runnable]
     notes += [f"workload {name}: precision {wo.precisions[q]}: dominated by {wo.precisions[by]}"
               for q, by in beaten.items() if by is not None]
-    pairs = wo.pairs
-    if wo.workload.scenario is ScenarioName.single_stream and opts.req.objective is not Objective.max_throughput:
-        pairs = tuple(pair for pair in pairs if pair[0] == 1)
-        if len(pairs) < len(wo.pairs):
-            notes.append(f"workload {name}: single stream: one replica (more only take cores)")
     index = np.array(kept)
     return dataclasses.replace(
-        wo, precisions=tuple(wo.precisions[q] for q in kept), pairs=pairs,
+        _fewer_replicas(opts, wo, notes), precisions=tuple(wo.precisions[q] for q in kept),
         traffic=wo.traffic[:, index], traffic_one=wo.traffic_one[index],
         splits=tuple((cycles, traffic[:, index]) for cycles, traffic in wo.splits),
         weight_bytes=wo.weight_bytes[index], mac_pj=wo.mac_pj[index], accuracy_drop=wo.accuracy_drop[index])

@@ -13,7 +13,7 @@ from synth.solve.diagnose import diagnose
 from synth.solve.loop import SearchState, neighbours, run_loop
 from synth.solve.plans import best_on_hardware, exact_score
 from synth.solve.milp import DesignMilp
-from synth.solve.options import SpaceOptions, space_options
+from synth.solve.options import SpaceOptions, space_options, without_precision
 from synth.solve.prune import prune
 from synth.solve.result import Certificate, Result, Status
 
@@ -61,6 +61,9 @@ def _search(requirements: Requirements, *, method: str, seed: int, time_limit_s:
     deadline = started + limit
     opts = space_options(requirements)
     build_s = time.perf_counter() - started
+    if without_precision(opts):
+        return _no_precision(opts, method=method, seed=seed, started=started, build_s=build_s, deadline=deadline,
+                             diagnose_infeasible=diagnose_infeasible)
     if method == "milp":
         return _milp(opts, seed=seed, started=started, deadline=deadline, build_s=build_s,
                      alternatives=alternatives, diagnose_infeasible=diagnose_infeasible)
@@ -73,6 +76,16 @@ def _search(requirements: Requirements, *, method: str, seed: int, time_limit_s:
 
         state = heuristic_search(opts, method=method, seed=seed, deadline=deadline)
     return _result(opts, state, method=method, seed=seed, started=started, build_s=build_s)
+
+
+def _no_precision(opts: SpaceOptions, *, method, seed, started, build_s, deadline, diagnose_infeasible) -> Result:
+    """Some workload has no precision within its accuracy limit that a PE of the space runs:
+    no design exists (proven without a search)."""
+    state = SearchState(proven=True, infeasible=True)
+    state.notes.append("no PE of the space runs a precision within the accuracy limit of: "
+                       + ", ".join(without_precision(opts)))
+    relaxation = diagnose(opts, seed=seed, deadline=deadline) if diagnose_infeasible else ()
+    return _result(opts, state, method=method, seed=seed, started=started, build_s=build_s, relaxation=relaxation)
 
 
 def _milp(opts: SpaceOptions, *, seed, started, deadline, build_s, alternatives, diagnose_infeasible) -> Result:

@@ -240,7 +240,8 @@ class InlineMemory(Strict):
 
 
 def _memory_kind(value) -> str:
-    return "inline" if isinstance(value, dict) else "catalog"
+    # A dict when validating, an InlineMemory when serializing.
+    return "inline" if isinstance(value, (dict, InlineMemory)) else "catalog"
 
 
 def _catalog_name(name: str) -> str:
