@@ -374,11 +374,12 @@ class DesignMilp:
         return pairs if self.focus is None else [pairs[self.focus]]
 
     def _per_inference_bound(self):
-        """Lower bound on energy (mJ) or cost (USD) per inference (docs/formulation.md §4.9).
+        """Lower bound on energy (mJ) or cost (USD) per inference (docs/formulation.md §5).
 
         Energy = (leakage + sum_i rate_i e_i) / sum_i rate_i >= leakage / total rate + min_i e_i:
         e_i is bounded below by workload i's MAC and vector energy at the chosen precision and
-        voltage, its smallest buffer energy and its exact DRAM energy; leakage / total rate by
+        voltage, plus (single stream, offline: charged at the plan's batch) its smallest buffer
+        energy and its exact DRAM energy; leakage / total rate by
         tangents of exp over log(leakage) - (an upper bound on log total rate). Cost = (unit
         cost + electricity) / (total rate x life) >= unit cost / (total rate x life) + energy x
         price, the first term by the same tangents."""
@@ -387,14 +388,15 @@ class DesignMilp:
         log_rate = self._log_total_rate_upper()
         log_area, log_cost = self._log_sizes()
         life_s = tech.service_life_years * SECONDS_PER_YEAR
+        # Zero leakage (an override) leaves no leakage term; log 0 has no tangents.
+        leak_mj = self._exp_lower(math.log(tech.leakage_w_per_mm2 * 1e3) + log_area - log_rate, "leak_mj") \
+            if tech.leakage_w_per_mm2 > 0 else 0.0
         if self.objective is Objective.min_energy_per_inference:
-            leak_mj = self._exp_lower(math.log(tech.leakage_w_per_mm2 * 1e3) + log_area - log_rate, "leak_mj")
             m.energy_lb = pyo.Var(bounds=(0, None))
             m.req.add(m.energy_lb >= energy + leak_mj)
             return m.energy_lb
-        capital = self._exp_lower(log_cost - log_rate - math.log(life_s), "capital_usd")
+        capital = self._exp_lower(log_cost - log_rate - math.log(life_s), "capital_usd") if life_s > 0 else 0.0
         usd_per_mj = tech.electricity_usd_per_kwh / 3.6e9
-        leak_mj = self._exp_lower(math.log(tech.leakage_w_per_mm2 * 1e3) + log_area - log_rate, "leak_mj")
         m.cost_lb = pyo.Var(bounds=(0, None))
         m.req.add(m.cost_lb >= capital + usd_per_mj * (energy + leak_mj))
         return m.cost_lb
@@ -418,9 +420,10 @@ class DesignMilp:
         """An upper bound on log(total rate). Each workload's rate is at most its qps (offline
         with qps), its capacity (offline without), 1 / T(1) (single stream), 8 / T(1) (multi
         stream) or qps x SERVER_RATE_MARGIN (server: the simulation's measured throughput),
-        each linear in logs. The total is at most W times the largest, picked by a one-hot
-        `top`: the solver may pick any workload, and every pick bounds log_rate by at least the
-        true maximum's bound, so the true total always satisfies the rows."""
+        each linear in logs. The total is at most W times the largest. A one-hot `top` picks
+        the workload whose bound caps log_rate; log_rate only enters the objective with a
+        negative sign, so the minimization picks the largest bound: log_rate <= log W + max_i
+        bound_i, which is at least the true log(total rate)."""
         m, o = self.model, self.opts
         uppers = []
         for i, wo in enumerate(o.workloads):
@@ -476,7 +479,11 @@ class DesignMilp:
             vector_mj = float(np.sum(wo.table.vector_ops * wo.table.count)) * tech.vector_op_energy_pj_45nm \
                 * tech.mac_energy_scale * 1e-9
             e_q = [float(e) * 1e-9 + vector_mj for e in wo.mac_pj]  # mJ at nominal voltage
-            sram = {k: float(wo.sram_mj_min[cb]) for k, cb in enumerate(self._combos[i])}
+            # Buffer and DRAM energy per inference depend on the batch a workload runs, which for
+            # a server (its mean batch) or multi-stream (its share of 8 samples) can be smaller
+            # than the plan's, and neither is monotone in the batch: those get MAC and vector only.
+            at_plan_batch = wo.workload.scenario in (ScenarioName.single_stream, ScenarioName.offline)
+            sram = {k: float(wo.sram_mj_min[cb]) if at_plan_batch else 0.0 for k, cb in enumerate(self._combos[i])}
             top_e = max(e_q) + max(sram.values())
             b.eq = pyo.Var(bounds=(0, top_e))
             b.cons.add(b.eq == sum(e_q[q] * b.bq[j, q] for j in range(len(wo.batches)) for q in range(len(e_q)))
@@ -487,8 +494,9 @@ class DesignMilp:
                 b.cons.add(b.equ[f] >= b.eq - top_e * (1 - m.u[f]))
             b.cons.add(sum(b.equ[f] for f in range(len(g.clock_ghz))) == b.eq)
             # DRAM bytes per inference: the replica's traffic of one batch over the batch.
-            per_inference = {key: float(wo.traffic[key]) / wo.batches[key[0]] for key in b.mem}
-            top = max(per_inference.values())
+            per_inference = {key: float(wo.traffic[key]) / wo.batches[key[0]] if at_plan_batch else 0.0
+                             for key in b.mem}
+            top = max(max(per_inference.values()), 1.0)
             b.dram_bytes = pyo.Var(bounds=(0, top))
             b.cons.add(b.dram_bytes == sum(v * b.mem[key] for key, v in per_inference.items()))
             b.dram_m = pyo.Var(range(len(g.memories)), bounds=(0, top))

@@ -21,8 +21,10 @@ tie may lose its twin). The rules, each from the cost core's own figures:
   take cores (and their leakage share).
 
 Energy and cost per inference are rate-weighted averages over the workloads, so with two or more
-workloads a faster option can raise them (a fast, energy-hungry workload then weighs more): for
-those objectives only the replica rule applies (`_faster_never_hurts`).
+workloads a faster option can raise them (a fast, energy-hungry workload then weighs more), and a
+server's energy is charged at the batch it runs, which a faster design makes smaller: for those
+objectives with several workloads or a server, only the replica rule applies
+(`_faster_never_hurts`).
 
 Exact ties keep the first option of the grid. The pruned options index a smaller grid; the
 MILP, the exact checks and the alternatives all use it, so indices stay consistent.
@@ -67,9 +69,12 @@ def _faster_never_hurts(opts: SpaceOptions) -> bool:
     """Whether a design no worse in every figure is no worse in the objective. Energy and cost
     per inference average over the workloads weighted by their rates, and a workload whose rate
     follows its speed (single or multi stream, offline without qps) weighs more when faster: with
-    two or more workloads, a faster design can score worse (tests/solve/test_prune.py)."""
+    two or more workloads, a faster design can score worse (tests/solve/test_prune.py). A server
+    is charged at the batch it runs, which shrinks when service gets faster, and the energy per
+    inference of a smaller batch can be higher: so not with a server either."""
     per_inference = opts.req.objective in (Objective.min_energy_per_inference, Objective.min_cost_per_inference)
-    return not per_inference or len(opts.workloads) == 1
+    served = any(wo.workload.scenario is ScenarioName.server for wo in opts.workloads)
+    return not per_inference or (len(opts.workloads) == 1 and not served)
 
 
 def _fewer_replicas(opts: SpaceOptions, wo: WorkloadOptions, notes: list[str]) -> WorkloadOptions:

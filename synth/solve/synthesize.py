@@ -107,7 +107,7 @@ def _alternatives(opts: SpaceOptions, milp: DesignMilp, state: SearchState, *, s
     """Next-best designs on distinct hardware, each exactly evaluated (its best plans).
 
     First the designs the search already evaluated; then the hardware one step from the
-    optimum (another dataflow or memory, the next clock, SRAM, array, core or chip count),
+    optimum (another dataflow or memory; the next PE type, clock, SRAM, array, core or chip count),
     whose exact check costs tens of milliseconds; then, if fewer than `wanted` remain and
     time is left, the same loop again with the hardware kept so far excluded (its answer is
     the proven best of what remains when it finishes within the budget: 25 % of the time
