@@ -97,8 +97,9 @@ def objective_ratio(value: float | None, reference: float | None) -> str:
 # ---- sections --------------------------------------------------------------------------------
 def bench_problems(runs: int, seed: int) -> dict[str, dict]:
     print(f"\n### problems/: MILP phases, refine off (median of {runs} runs, seconds)\n")
-    print("| file | design points | status | iterations | build | solve | check | other | total | solve <= 2 s |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| file | design points | status | iterations | build | solve | check | to proof | other | total "
+          "| solve <= 2 s | to proof <= 2 s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     measured = {}
     for path in problem_files():
         req = synth.load_requirements(path)
@@ -107,13 +108,13 @@ def bench_problems(runs: int, seed: int) -> dict[str, dict]:
         first = results[0]
         measured[path.name] = {"req": req, "result": first, "phases": p}
         print(f"| {path.name} | {first.design_points:.3g} | {first.status.value} | {first.certificate.iterations} "
-              f"| {p['build']:.2f} "
-              f"| {p['solve']:.2f} | {p['check']:.2f} | {p['other']:.2f} | {p['total']:.2f} "
-              f"| {mark(p['solve'] <= SOLVE_TARGET_S)} |")
-    worst = max(measured.items(), key=lambda item: item[1]["phases"]["solve"])
-    met = worst[1]["phases"]["solve"] <= SOLVE_TARGET_S
-    print(f"\nTarget solve phase <= {SOLVE_TARGET_S:g} s on every file: {'met' if met else 'missed'} "
-          f"(slowest {worst[0]}, {worst[1]['phases']['solve']:.2f} s)")
+              f"| {p['build']:.2f} | {p['solve']:.2f} | {p['check']:.2f} | {p['proof']:.2f} | {p['other']:.2f} "
+              f"| {p['total']:.2f} | {mark(p['solve'] <= SOLVE_TARGET_S)} | {mark(p['proof'] <= SOLVE_TARGET_S)} |")
+    for phase, words in (("solve", "solve phase (HiGHS)"), ("proof", "build + solve + check")):
+        worst = max(measured.items(), key=lambda item: item[1]["phases"][phase])
+        met = worst[1]["phases"][phase] <= SOLVE_TARGET_S
+        print(f"\nTarget {words} <= {SOLVE_TARGET_S:g} s on every file: {'met' if met else 'missed'} "
+              f"(slowest {worst[0]}, {worst[1]['phases'][phase]:.2f} s)")
     return measured
 
 
