@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 
 import synth
+from synth.evaluation import clear_simulation_cache
 from synth.solve import Result, Status, synthesize
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -54,6 +55,7 @@ def problem_files() -> list[Path]:
 
 
 def solve(req, *, method: str = "milp", seed: int = 0, time_limit_s: float | None = None) -> Result:
+    clear_simulation_cache()  # each run cold, as in a fresh `synth solve` process
     return synthesize(req, method=method, seed=seed, time_limit_s=time_limit_s, refine=False)
 
 

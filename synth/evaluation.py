@@ -134,6 +134,11 @@ def simulate_for_sla(workload: Workload, table: np.ndarray, *, replicas: int, ba
                              percentile)
 
 
+def clear_simulation_cache() -> None:
+    """Forget memoized SLA runs (benchmarks time cold runs with it)."""
+    _simulate_for_sla.cache_clear()
+
+
 @functools.lru_cache(maxsize=512)
 def _simulate_for_sla(qps: float, latency_ms: float | None, table_bytes: bytes, replicas: int, batch: int,
                       timeout_s: float, seed: int, percentile: float):

@@ -331,7 +331,20 @@ def _dynamic_batches(
     starts: list[float] = []
     ends: list[int] = []  # one past the last query of each batch
     bisect_right, replace_earliest = bisect.bisect_right, heapq.heapreplace
+    add_start, add_end = starts.append, ends.append
     head = 0
+    if timeout_s == 0.0:
+        # Run what is waiting: a batch starts as soon as a replica is free and the oldest query
+        # has arrived, holding every query arrived by then (up to max_batch).
+        while head < n:
+            oldest = arrivals[head]
+            start = free_at[0] if free_at[0] > oldest else oldest
+            full = head + max_batch
+            end = bisect_right(arrivals, start, head + 1, full if full < n else n)
+            replace_earliest(free_at, start + service[end - head - 1])
+            add_start(start)
+            add_end(end)
+            head = end
     while head < n:
         oldest = arrivals[head]
         ready = free_at[0] if free_at[0] > oldest else oldest
@@ -349,8 +362,8 @@ def _dynamic_batches(
             start = trigger if trigger > ready else ready
             end = bisect_right(arrivals, start, head + 1, full)
         replace_earliest(free_at, start + service[end - head - 1])
-        starts.append(start)
-        ends.append(end)
+        add_start(start)
+        add_end(end)
         head = end
     batch_start = np.array(starts)
     batch_size = np.diff(np.array(ends, dtype=np.int64), prepend=0)
