@@ -84,6 +84,25 @@ def _fix(milp: DesignMilp, choice: Choice | None) -> None:
             block.pair[k].fix(int(k == r)) if choice else block.pair[k].unfix()
 
 
+def _feasible_draws(opts, seed: int):
+    """(choice, exact evaluation) for the exact-feasible points among DRAWS random draws."""
+    rng = np.random.default_rng(seed)
+    for _ in range(DRAWS):
+        choice, timeouts = _draw(rng, opts)
+        if choice is None:
+            continue
+        evaluation = evaluate_choice(opts, choice, 0, timeouts)
+        if evaluation.feasible:
+            yield choice, evaluation
+
+
+def _solve_fixed(milp: DesignMilp, choice: Choice):
+    _fix(milp, choice)
+    res = milp.solve()
+    _fix(milp, None)
+    return res
+
+
 def _check_space(spec: dict, seed: int) -> int:
     """Assert the relaxation on the feasible draws of a space; return how many were feasible."""
     req = synth.load_requirements(spec)
@@ -91,20 +110,11 @@ def _check_space(spec: dict, seed: int) -> int:
     if any(not wo.precisions for wo in opts.workloads):
         return 0
     milp = DesignMilp(opts, seed=0)
-    rng = np.random.default_rng(seed)
     feasible = 0
-    for _ in range(DRAWS):
-        choice, timeouts = _draw(rng, opts)
-        if choice is None:
-            continue
-        evaluation = evaluate_choice(opts, choice, 0, timeouts)
-        if not evaluation.feasible:
-            continue
+    for choice, evaluation in _feasible_draws(opts, seed):
         feasible += 1
         exact = exact_score(evaluation, milp.objective, None, opts)
-        _fix(milp, choice)
-        res = milp.solve()
-        _fix(milp, None)
+        res = _solve_fixed(milp, choice)
         assert res.termination_condition == TerminationCondition.convergenceCriteriaSatisfied, (
             f"{spec['name']} {spec['objective']}: the MILP rejects an exact-feasible design {choice}")
         relaxed = milp_score(milp, res.incumbent_objective)
@@ -132,18 +142,9 @@ def test_fixing_reaches_the_exact_hardware_figures():
     spec = _problem("mobile_realtime", "min_power")
     opts = space_options(synth.load_requirements(spec))
     milp = DesignMilp(opts, seed=0)
-    rng = np.random.default_rng(1)
     compared = 0
-    for _ in range(DRAWS):
-        choice, timeouts = _draw(rng, opts)
-        if choice is None:
-            continue
-        evaluation = evaluate_choice(opts, choice, 0, timeouts)
-        if not evaluation.feasible:
-            continue
-        _fix(milp, choice)
-        res = milp.solve()
-        _fix(milp, None)
+    for choice, evaluation in _feasible_draws(opts, 1):
+        res = _solve_fixed(milp, choice)
         assert math.isclose(res.incumbent_objective, evaluation.system.power_w["peak"], rel_tol=1e-9)
         compared += 1
     assert compared >= 1
