@@ -147,20 +147,6 @@ def run_loop(opts: SpaceOptions, milp: DesignMilp, *, seed: int, deadline: float
     return state
 
 
-def neighbours(opts: SpaceOptions, hardware: tuple[int, ...]) -> list[tuple[int, ...]]:
-    """Hardware points one step from `hardware` along each design variable (every other
-    dataflow and memory; the next value up and down of the ordered ones)."""
-    g = opts.grid
-    sizes = (len(g.array_shapes), len(g.dataflows), len(g.precisions), len(g.clock_ghz), len(g.sram_mib),
-             len(g.memories), len(g.cores), len(g.chips))
-    points = []
-    for axis, size in enumerate(sizes):
-        for value in range(size) if axis in (1, 5) else (hardware[axis] - 1, hardware[axis] + 1):
-            if 0 <= value < size and value != hardware[axis]:
-                points.append(hardware[:axis] + (value,) + hardware[axis + 1:])
-    return points
-
-
 def _record(state: SearchState, milp: DesignMilp, opts: SpaceOptions, hardware: tuple[int, ...], answer) -> None:
     """Keep an exact answer and cut its hardware (and, after a deterministic rejection, every
     no-faster configuration)."""

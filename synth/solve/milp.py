@@ -22,7 +22,6 @@ from synth.cost.chip import (
 )
 from synth.cost.constants import PE_SUPPORTS
 from synth.cost.dvfs import dynamic_energy_scale
-from synth.evaluation import SECONDS_PER_YEAR
 from synth.spec.requirements import Objective, ScenarioName
 from synth.solve.options import SpaceOptions, combo_service_times
 
@@ -43,25 +42,6 @@ HIGHS_OPTIONS = {"presolve": "off", "threads": 1, "mip_pool_soft_limit": 10, "mi
 # Strict inequalities (stability) are kept as >= with this margin in log space; the exact check
 # decides the boundary, so the margin only has to be smaller than any real difference.
 STRICT = 1e-9
-# A server's rate in the exact figures is the simulation's measured throughput, which exceeds the
-# offered qps only by sampling noise (relative standard deviation <= 1 % over the >= 10^4 measured
-# queries of every run the evaluator makes): 10 % above qps bounds it with a wide margin.
-SERVER_RATE_MARGIN = 1.1
-
-
-def _expression_range(expr) -> tuple[float, float]:
-    """Lower and upper value of a linear expression over its variables' bounds."""
-    from pyomo.repn import generate_standard_repn
-
-    repn = generate_standard_repn(expr)
-    low = high = float(repn.constant)
-    for coef, var in zip(repn.linear_coefs, repn.linear_vars):
-        lb, ub = var.bounds
-        lb = -1e9 if lb is None else lb
-        ub = 1e9 if ub is None else ub
-        low += min(coef * lb, coef * ub)
-        high += max(coef * lb, coef * ub)
-    return low, high
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,14 +135,14 @@ class DesignMilp:
         keep = [i for i in range(len(joint)) if area_core[i] + phy.min() <= tech.max_die_area_mm2]
         if not keep:
             keep = [int(np.argmin(area_core))]
-        self._joint = [joint[i] for i in keep]
-        K = range(len(self._joint))
+        self.joint = [joint[i] for i in keep]
+        K = range(len(self.joint))
         m.a = pyo.Var(K, within=pyo.Binary)
         m.one_hot.add(sum(m.a[k] for k in K) == 1)
         m.link = pyo.ConstraintList()
         for position, var, size in ((0, m.n, NC), (1, m.x, S), (2, m.z, P), (3, m.v, SR)):
             for i in size:
-                m.link.add(sum(m.a[k] for k in K if self._joint[k][position] == i) == var[i])
+                m.link.add(sum(m.a[k] for k in K if self.joint[k][position] == i) == var[i])
 
         area_k = area_core[keep]
         w_k = watts_per_ghz[keep]
@@ -201,8 +181,8 @@ class DesignMilp:
                                             needs_interposer=False)["die"]
             m.link.add(m.die_cost >= sum(float(exact[k]) * m.a[k] for k in K) - die_max * (1 - m.t[i]))
         c_max = die_max + max(fixed)
-        # Per-joint figures kept for the per-inference bounds (_log_sizes).
-        self._figures = dict(area_k=area_k, phy=phy, fixed=np.array(fixed), die_k=chip_cost_breakdown_usd(
+        # Per-joint figures kept for the per-inference bounds (synth.solve.per_inference).
+        self.chip_figures = dict(area_k=area_k, phy=phy, fixed=np.array(fixed), die_k=chip_cost_breakdown_usd(
             tech, die_area_mm2=area_k + phy.min(), memory_cost_usd=0.0, needs_interposer=False)["die"],
             die_m=chip_cost_breakdown_usd(tech, die_area_mm2=area_k.min() + phy, memory_cost_usd=0.0,
                                           needs_interposer=False)["die"])
@@ -231,6 +211,7 @@ class DesignMilp:
         log_clock = [math.log(c * 1e9) for c in g.clock_ghz]
         log_bw = [math.log(mem.bandwidth_gbps * 1e9) for mem in g.memories]
         m.wl = pyo.Block(range(len(o.workloads)))
+        self.combos: dict[int, list[tuple[int, int, int, int]]] = {}  # per workload: (shape, dataflow, c, batch) of w
         cores_used = 0
         for i, wo in enumerate(o.workloads):
             b = m.wl[i]
@@ -317,8 +298,7 @@ class DesignMilp:
                                             + sum(math.log(wo.batches[j]) * b.bq[j, q] for j in B for q in Q)
                                             - b.theta)
             b.weight_gib = pyo.Expression(expr=sum(float(wo.weight_bytes[q]) / 2**30 * b.bq[j, q] for j in B for q in Q))
-            self._combos = getattr(self, "_combos", {})
-            self._combos[i] = combos
+            self.combos[i] = combos
         m.cores_used = pyo.Constraint(expr=cores_used <= sum(g.cores[n] * m.n[n] for n in range(len(g.cores))))
         m.dram_capacity = pyo.Constraint(
             expr=sum(m.wl[i].weight_gib for i in range(len(o.workloads)))
@@ -366,149 +346,14 @@ class DesignMilp:
             for i, wo in self._counted():
                 m.req.add(m.tput <= m.wl[i].log_capacity - math.log(wo.workload.qps or 1.0))
             m.obj = pyo.Objective(expr=m.tput, sense=pyo.maximize)
-        else:  # energy / cost per inference: a lower bound, see docs/formulation.md
-            m.obj = pyo.Objective(expr=self._per_inference_bound())
+        else:  # energy / cost per inference: a lower bound, see docs/formulation.md §5
+            from synth.solve.per_inference import per_inference_bound
+
+            m.obj = pyo.Objective(expr=per_inference_bound(self))
 
     def _counted(self):
         pairs = list(enumerate(self.opts.workloads))
         return pairs if self.focus is None else [pairs[self.focus]]
-
-    def _per_inference_bound(self):
-        """Lower bound on energy (mJ) or cost (USD) per inference (docs/formulation.md §5).
-
-        Energy = (leakage + sum_i rate_i e_i) / sum_i rate_i >= leakage / total rate + min_i e_i:
-        e_i is bounded below by workload i's MAC and vector energy at the chosen precision and
-        voltage, plus (single stream, offline: charged at the plan's batch) its smallest buffer
-        energy and its exact DRAM energy; leakage / total rate by
-        tangents of exp over log(leakage) - (an upper bound on log total rate). Cost = (unit
-        cost + electricity) / (total rate x life) >= unit cost / (total rate x life) + energy x
-        price, the first term by the same tangents."""
-        m, tech = self.model, self.opts.tech
-        energy = self._energy_bound()
-        log_rate = self._log_total_rate_upper()
-        log_area, log_cost = self._log_sizes()
-        life_s = tech.service_life_years * SECONDS_PER_YEAR
-        # Zero leakage (an override) leaves no leakage term; log 0 has no tangents.
-        leak_mj = self._exp_lower(math.log(tech.leakage_w_per_mm2 * 1e3) + log_area - log_rate, "leak_mj") \
-            if tech.leakage_w_per_mm2 > 0 else 0.0
-        if self.objective is Objective.min_energy_per_inference:
-            m.energy_lb = pyo.Var(bounds=(0, None))
-            m.req.add(m.energy_lb >= energy + leak_mj)
-            return m.energy_lb
-        capital = self._exp_lower(log_cost - log_rate - math.log(life_s), "capital_usd") if life_s > 0 else 0.0
-        usd_per_mj = tech.electricity_usd_per_kwh / 3.6e9
-        m.cost_lb = pyo.Var(bounds=(0, None))
-        m.req.add(m.cost_lb >= capital + usd_per_mj * (energy + leak_mj))
-        return m.cost_lb
-
-    def _log_sizes(self):
-        """Lower bounds on log(system area, mm2) and log(system unit cost, USD): the joint's
-        figure with the smallest memory PHY (or the memory's with the smallest joint), plus
-        log(chips). Each is at most the log of the exact figure at an integer point."""
-        m, g, fig = self.model, self.opts.grid, self._figures
-        K, MEM, H = range(len(self._joint)), range(len(g.memories)), range(len(g.chips))
-        log_chips = sum(math.log(g.chips[h]) * m.h[h] for h in H)
-        m.log_area = pyo.Var(bounds=(-60, 60))
-        m.req.add(m.log_area >= sum(math.log(fig["area_k"][k] + fig["phy"].min()) * m.a[k] for k in K) + log_chips)
-        m.req.add(m.log_area >= sum(math.log(fig["area_k"].min() + fig["phy"][i]) * m.t[i] for i in MEM) + log_chips)
-        m.log_cost = pyo.Var(bounds=(-60, 60))
-        m.req.add(m.log_cost >= sum(math.log(fig["die_k"][k] + fig["fixed"].min()) * m.a[k] for k in K) + log_chips)
-        m.req.add(m.log_cost >= sum(math.log(fig["die_m"][i] + fig["fixed"][i]) * m.t[i] for i in MEM) + log_chips)
-        return m.log_area, m.log_cost
-
-    def _log_total_rate_upper(self):
-        """An upper bound on log(total rate). Each workload's rate is at most its qps (offline
-        with qps), its capacity (offline without), 1 / T(1) (single stream), 8 / T(1) (multi
-        stream) or qps x SERVER_RATE_MARGIN (server: the simulation's measured throughput),
-        each linear in logs. The total is at most W times the largest. A one-hot `top` picks
-        the workload whose bound caps log_rate; log_rate only enters the objective with a
-        negative sign, so the minimization picks the largest bound: log_rate <= log W + max_i
-        bound_i, which is at least the true log(total rate)."""
-        m, o = self.model, self.opts
-        uppers = []
-        for i, wo in enumerate(o.workloads):
-            w, b = wo.workload, m.wl[i]
-            if w.scenario is ScenarioName.server:
-                uppers.append(math.log(w.qps * SERVER_RATE_MARGIN))
-            elif w.scenario is ScenarioName.offline and w.qps is not None:
-                uppers.append(math.log(w.qps))
-            elif w.scenario is ScenarioName.offline:
-                uppers.append(b.log_capacity)
-            elif w.scenario is ScenarioName.single_stream:
-                uppers.append(-b.theta)
-            else:
-                uppers.append(math.log(8) - b.theta1)
-        if len(uppers) == 1:
-            return uppers[0]
-        count = len(uppers)
-        m.top = pyo.Var(range(count), within=pyo.Binary)
-        m.req.add(sum(m.top[i] for i in range(count)) == 1)
-        m.log_rate = pyo.Var(bounds=(-80, 80))
-        for i, upper in enumerate(uppers):
-            m.req.add(m.log_rate <= math.log(count) + upper + 200 * (1 - m.top[i]))
-        return m.log_rate
-
-    def _exp_lower(self, exponent, name: str):
-        """A variable >= exp(exponent): tangents of the convex exp at points spaced 0.25 apart
-        (within 0.8 % of exp between them) over the range the exponent can take here."""
-        m = self.model
-        low, high = _expression_range(exponent)
-        # Beyond e^-25 .. e^15 (mJ or USD) the end tangents still bound exp from below; the
-        # clip keeps coefficients within HiGHS's range.
-        low, high = min(max(low, -25.0), 15.0), max(min(high, 15.0), -25.0)
-        points = np.linspace(low, high, max(2, min(160, int(math.ceil((high - low) / 0.25)) + 1)))
-        value = pyo.Var(bounds=(0, None))
-        setattr(m, name, value)
-        y = pyo.Var(bounds=(None, None))
-        setattr(m, name + "_exp", y)
-        m.req.add(y == exponent)
-        for y0 in points:
-            m.req.add(value >= math.exp(y0) * (1 + y - y0))
-        return value
-
-    def _energy_bound(self):
-        """min_i (workload i's dynamic energy per inference, mJ), bounded below (see above)."""
-        o, m, g, tech = self.opts, self.model, self.opts.grid, self.opts.tech
-        vscale = dynamic_energy_scale(tech, o.voltages)
-        m.energy_dyn = pyo.Var(bounds=(0, None))
-        m.pick = pyo.Var(range(len(o.workloads)), within=pyo.Binary)
-        m.req.add(sum(m.pick[i] for i in range(len(o.workloads))) == 1)
-        mj_per_byte = [8 * mem.pj_per_bit * 1e-9 for mem in g.memories]
-        for i, wo in enumerate(o.workloads):
-            b = m.wl[i]
-            vector_mj = float(np.sum(wo.table.vector_ops * wo.table.count)) * tech.vector_op_energy_pj_45nm \
-                * tech.mac_energy_scale * 1e-9
-            e_q = [float(e) * 1e-9 + vector_mj for e in wo.mac_pj]  # mJ at nominal voltage
-            # Buffer and DRAM energy per inference depend on the batch a workload runs, which for
-            # a server (its mean batch) or multi-stream (its share of 8 samples) can be smaller
-            # than the plan's, and neither is monotone in the batch: those get MAC and vector only.
-            at_plan_batch = wo.workload.scenario in (ScenarioName.single_stream, ScenarioName.offline)
-            sram = {k: float(wo.sram_mj_min[cb]) if at_plan_batch else 0.0 for k, cb in enumerate(self._combos[i])}
-            top_e = max(e_q) + max(sram.values())
-            b.eq = pyo.Var(bounds=(0, top_e))
-            b.cons.add(b.eq == sum(e_q[q] * b.bq[j, q] for j in range(len(wo.batches)) for q in range(len(e_q)))
-                       + sum(v * b.w[k] for k, v in sram.items()))
-            b.equ = pyo.Var(range(len(g.clock_ghz)), bounds=(0, top_e))
-            for f in range(len(g.clock_ghz)):
-                b.cons.add(b.equ[f] <= top_e * m.u[f])
-                b.cons.add(b.equ[f] >= b.eq - top_e * (1 - m.u[f]))
-            b.cons.add(sum(b.equ[f] for f in range(len(g.clock_ghz))) == b.eq)
-            # DRAM bytes per inference: the replica's traffic of one batch over the batch.
-            per_inference = {key: float(wo.traffic[key]) / wo.batches[key[0]] if at_plan_batch else 0.0
-                             for key in b.mem}
-            top = max(max(per_inference.values()), 1.0)
-            b.dram_bytes = pyo.Var(bounds=(0, top))
-            b.cons.add(b.dram_bytes == sum(v * b.mem[key] for key, v in per_inference.items()))
-            b.dram_m = pyo.Var(range(len(g.memories)), bounds=(0, top))
-            for k in range(len(g.memories)):
-                b.cons.add(b.dram_m[k] <= top * m.t[k])
-                b.cons.add(b.dram_m[k] >= b.dram_bytes - top * (1 - m.t[k]))
-            b.cons.add(sum(b.dram_m[k] for k in range(len(g.memories))) == b.dram_bytes)
-            energy = sum(float(vscale[f]) * b.equ[f] for f in range(len(g.clock_ghz))) \
-                + sum(mj_per_byte[k] * b.dram_m[k] for k in range(len(g.memories)))
-            big = top_e * float(vscale.max()) + top * max(mj_per_byte)
-            m.req.add(m.energy_dyn >= energy - big * (1 - m.pick[i]))
-        return m.energy_dyn
 
     # ---- solving -----------------------------------------------------------------------------
     def solve(self, *, time_limit: float | None = None, rel_gap: float = 1e-9, cutoff: float | None = None):

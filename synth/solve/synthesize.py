@@ -10,7 +10,7 @@ from synth.solve.refine import DEFAULT_TRIALS
 from synth.results import Evaluation
 from synth.spec.requirements import Requirements
 from synth.solve.diagnose import diagnose
-from synth.solve.loop import SearchState, neighbours, run_loop
+from synth.solve.loop import SearchState, run_loop
 from synth.solve.plans import best_on_hardware, exact_score
 from synth.solve.milp import DesignMilp
 from synth.solve.options import SpaceOptions, space_options, without_precision
@@ -121,7 +121,7 @@ def _alternatives(opts: SpaceOptions, milp: DesignMilp, state: SearchState, *, s
         if item[1].hardware not in seen:
             seen.add(item[1].hardware)
             found.append(item)
-    for hardware in neighbours(opts, best_choice.hardware):
+    for hardware in _neighbours(opts, best_choice.hardware):
         if hardware in seen or time.perf_counter() > deadline:
             continue
         seen.add(hardware)
@@ -142,6 +142,19 @@ def _alternatives(opts: SpaceOptions, milp: DesignMilp, state: SearchState, *, s
         milp.cut_hardware(best[1].hardware)
     found.sort(key=lambda item: item[0])
     return found[:wanted]
+
+
+def _neighbours(opts: SpaceOptions, hardware: tuple[int, ...]) -> list[tuple[int, ...]]:
+    """Hardware points one step from `hardware` along each design variable."""
+    g = opts.grid
+    sizes = (len(g.array_shapes), len(g.dataflows), len(g.precisions), len(g.clock_ghz), len(g.sram_mib),
+             len(g.memories), len(g.cores), len(g.chips))
+    points = []
+    for axis, size in enumerate(sizes):
+        for value in range(size) if axis in (1, 5) else (hardware[axis] - 1, hardware[axis] + 1):
+            if 0 <= value < size and value != hardware[axis]:
+                points.append(hardware[:axis] + (value,) + hardware[axis + 1:])
+    return points
 
 
 def _result(opts: SpaceOptions, state: SearchState, *, method, seed, started, build_s,
