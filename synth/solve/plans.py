@@ -255,7 +255,7 @@ def best_on_hardware(opts: SpaceOptions, hw: tuple[int, ...], *, objective: Obje
     cores_total = opts.grid.cores[hw[6]]
     capacity = opts.grid.memories[hw[5]].capacity_gib * 2**30
     if objective in HARDWARE_OBJECTIVES:
-        chosen = _fewest_cores(workloads)
+        chosen = _fewest_cores(workloads, cores_total)
         if chosen is None:
             return _rejected(workloads)
         options = [[p] + [q for q in _pareto(all_, objective) if q is not p] for p, all_ in chosen]
@@ -293,14 +293,20 @@ def _worst_latency(evaluation: Evaluation) -> float:
     return max(w.latency_at_percentile_ms for w in evaluation.workloads)
 
 
-def _fewest_cores(workloads: list[_Workload]):
+def _fewest_cores(workloads: list[_Workload], cores_total: int):
     """Per workload, the feasible plan with the fewest cores (then the lowest latency), judging
-    candidates in that order; with a hardware objective any fitting combination is optimal."""
+    candidates in that order; with a hardware objective any fitting combination is optimal.
+    The other workloads take at least their chosen (or smallest candidate) plan's cores, so a
+    plan needing more than what is left can never fit: judging stops there (None)."""
+    least = [min(c[1] for c in w.candidates) for w in workloads]
     chosen = []
-    for w in workloads:
+    for k, w in enumerate(workloads):
+        spare = cores_total - sum(p.cores for p, _ in chosen) - sum(least[k + 1:])
         ordered = sorted(w.candidates, key=lambda c: (c[1], c[2][0]))
         found = None
         for candidate in ordered:
+            if candidate[1] > spare:
+                break
             found = w.figures(candidate)
             if found is not None:
                 break
