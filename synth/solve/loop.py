@@ -75,17 +75,29 @@ class SearchState:
 
 
 def run_loop(opts: SpaceOptions, milp: DesignMilp, *, seed: int, deadline: float, gap: float = 1e-6,
-             max_iterations: int = 100_000) -> SearchState:
+             max_iterations: int = 100_000, hints: tuple[tuple[int, ...], ...] = ()) -> SearchState:
     """Solve, check, cut, until the best exact design meets the bound within `gap`.
 
     The chip count is branched on outside the MILP (one restricted MILP per chip count, on the
     same persistent model): the number of chips enters capacity through log(chips) and cost
     through chips x chip cost, which a single LP relaxation couples only weakly. The bound of
-    the whole space is the smallest bound over the branches."""
+    the whole space is the smallest bound over the branches. `hints`: hardware points checked
+    exactly before the first solve (e.g. designs of a neighbouring problem), so a good design
+    and its cutoff are known from the start; checking any point exactly is always valid."""
     objective = milp.objective
     state = SearchState()
     branches = {h: -math.inf for h in range(len(opts.grid.chips))}  # score bound per chip count
     ties = Ties.build(opts, objective, milp.focus)
+    for hardware in dict.fromkeys(hints):
+        started = time.perf_counter()
+        answer = best_on_hardware(opts, hardware, objective=objective, focus=milp.focus, seed=seed)
+        state.check_s += time.perf_counter() - started
+        state.checks += answer.checks
+        state.simulations += answer.simulations
+        if answer.choice is not None:
+            for i in range(len(opts.workloads)):
+                milp.tighten(answer.choice, i)
+        _record(state, milp, opts, hardware, answer)
 
     def tolerance(best_score: float) -> float:
         return gap * max(abs(best_score), 1e-12)

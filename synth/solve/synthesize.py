@@ -25,7 +25,7 @@ DEFAULT_TIME_LIMIT_S = 120.0
 def synthesize(requirements: Requirements, *, method: str = "milp", seed: int = 0,
                time_limit_s: float | None = None, refine: bool = True, alternatives: int = ALTERNATIVES,
                diagnose_infeasible: bool = True, refine_trials: int = DEFAULT_TRIALS,
-               refine_time_s: float = 10.0, storage: str | None = None) -> Result:
+               refine_time_s: float = 10.0, storage: str | None = None, hints: tuple[dict, ...] = ()) -> Result:
     """The lowest-cost design that meets every requirement, with its certificate.
 
     method: "milp" (default; proven optimal over the grid), "exhaustive" (every point through
@@ -33,11 +33,14 @@ def synthesize(requirements: Requirements, *, method: str = "milp", seed: int = 
     space and evaluator, for comparison; they prove nothing). With `refine`, Optuna then
     searches the continuous knobs around the best design (synth.refine) and keeps only
     exact-feasible improvements; the certificate stays the grid's. `storage` shares the
-    refinement study between processes (a journal file path or a database URL)."""
+    refinement study between processes (a journal file path or a database URL). `hints`:
+    designs (design-file mappings, e.g. other results' `design`) whose hardware the MILP
+    method checks exactly before its first solve; those off the grid are ignored. They only
+    speed the search up (a good design and its cutoff known early); the answer is the same."""
     if not 0 <= seed < 2**32:
         raise ValueError(f"seed must be within [0, 2**32 - 1], got {seed}")
     result = _search(requirements, method=method, seed=seed, time_limit_s=time_limit_s,
-                     alternatives=alternatives, diagnose_infeasible=diagnose_infeasible)
+                     alternatives=alternatives, diagnose_infeasible=diagnose_infeasible, hints=hints)
     result = replace(result, requirements=requirements.model_dump(mode="json", exclude_none=True, warnings=False))
     if not refine or result.evaluation is None:
         return result
@@ -53,7 +56,7 @@ def synthesize(requirements: Requirements, *, method: str = "milp", seed: int = 
 
 
 def _search(requirements: Requirements, *, method: str, seed: int, time_limit_s: float | None,
-            alternatives: int, diagnose_infeasible: bool) -> Result:
+            alternatives: int, diagnose_infeasible: bool, hints: tuple[dict, ...] = ()) -> Result:
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     started = time.perf_counter()
@@ -66,7 +69,7 @@ def _search(requirements: Requirements, *, method: str, seed: int, time_limit_s:
                              diagnose_infeasible=diagnose_infeasible)
     if method == "milp":
         return _milp(opts, seed=seed, started=started, deadline=deadline, build_s=build_s,
-                     alternatives=alternatives, diagnose_infeasible=diagnose_infeasible)
+                     alternatives=alternatives, diagnose_infeasible=diagnose_infeasible, hints=hints)
     if method == "exhaustive":
         from synth.solve.exhaustive import exhaustive_search
 
@@ -88,13 +91,15 @@ def _no_precision(opts: SpaceOptions, *, method, seed, started, build_s, deadlin
     return _result(opts, state, method=method, seed=seed, started=started, build_s=build_s, relaxation=relaxation)
 
 
-def _milp(opts: SpaceOptions, *, seed, started, deadline, build_s, alternatives, diagnose_infeasible) -> Result:
+def _milp(opts: SpaceOptions, *, seed, started, deadline, build_s, alternatives, diagnose_infeasible,
+          hints=()) -> Result:
     t = time.perf_counter()
     pruned = prune(opts)
     space = pruned.options
     milp = DesignMilp(space, seed=seed)
     build_s += time.perf_counter() - t
-    state = run_loop(space, milp, seed=seed, deadline=deadline)
+    known = tuple(point for point in (hardware_of(space, design) for design in hints) if point is not None)
+    state = run_loop(space, milp, seed=seed, deadline=deadline, hints=known)
     extra = _alternatives(space, milp, state, seed=seed, deadline=deadline, wanted=alternatives)
     relaxation = ()
     if state.infeasible and diagnose_infeasible:
@@ -142,6 +147,24 @@ def _alternatives(opts: SpaceOptions, milp: DesignMilp, state: SearchState, *, s
         milp.cut_hardware(best[1].hardware)
     found.sort(key=lambda item: item[0])
     return found[:wanted]
+
+
+def hardware_of(opts: SpaceOptions, design: dict) -> tuple[int, ...] | None:
+    """The hardware point of a design mapping in this space's grid, or None if it is off it."""
+    g = opts.grid
+    memory = design["memory"] if isinstance(design["memory"], str) else design["memory"]["name"]
+    lookups = ((g.array_shapes, (design["array_rows"], design["array_cols"])), (g.dataflows, design["dataflow"]),
+               (g.precisions, design["precision"]), (g.clock_ghz, design["clock_ghz"]),
+               (g.sram_mib, design["sram_mib"]), ([m.name for m in g.memories], memory), (g.cores, design["cores"]),
+               (g.chips, design.get("chips", 1)))
+    point = []
+    for values, wanted in lookups:
+        index = next((k for k, value in enumerate(values) if value == wanted
+                      or (isinstance(value, float) and math.isclose(value, wanted, rel_tol=1e-9))), None)
+        if index is None:
+            return None
+        point.append(index)
+    return tuple(point)
 
 
 def _neighbours(opts: SpaceOptions, hardware: tuple[int, ...]) -> list[tuple[int, ...]]:

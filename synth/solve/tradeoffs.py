@@ -66,13 +66,13 @@ class ParetoPoint:
     design: dict
 
 
-def _solve(req: Requirements, objective: Objective, *, seed: int, time_limit_s: float) -> Result:
+def _solve(req: Requirements, objective: Objective, *, seed: int, time_limit_s: float, hints=()) -> Result:
     from synth.solve.synthesize import synthesize
 
     updated = req.model_copy(update={"objective": objective})
     updated._source = req.source
     return synthesize(updated, seed=seed, time_limit_s=time_limit_s, refine=False, alternatives=0,
-                      diagnose_infeasible=False)
+                      diagnose_infeasible=False, hints=tuple(hints))
 
 
 def pareto_front(req: Requirements, *, x: str, y: str, points: int = 8, seed: int = 0,
@@ -90,19 +90,23 @@ def pareto_front(req: Requirements, *, x: str, y: str, points: int = 8, seed: in
     if chosen.evaluation is None:
         return {"x": x, "y": y, "x_unit": METRICS[x][1], "y_unit": METRICS[y][1], "points": [], "chosen": None}
     x_at_chosen = metric_value(x, chosen.evaluation, req)
-    best_x = _solve(req, METRICS[x][0], seed=seed, time_limit_s=share)
+    best_x = _solve(req, METRICS[x][0], seed=seed, time_limit_s=share, hints=[chosen.design])
     x_best = metric_value(x, best_x.evaluation, req) if best_x.evaluation else x_at_chosen
     bounds = np.geomspace(max(x_best, 1e-12), max(x_at_chosen, 1e-12), points) if x_best != x_at_chosen \
         else np.array([x_best])
     found = [ParetoPoint(x_at_chosen, metric_value(y, chosen.evaluation, req), chosen.design)]
+    # Every design found so far is checked first at each bound: the x-best one meets them all.
+    known = [chosen.design] + ([best_x.design] if best_x.evaluation else [])
     for k, bound in enumerate(bounds):
         if progress:
             progress(f"pareto {x} <= {bound:.4g}" if not METRICS[x][2] else f"pareto {x} >= {bound:.4g}",
                      (k + 1) / len(bounds))
-        result = _solve(_with_bound(req, x, float(bound)), METRICS[y][0], seed=seed, time_limit_s=share)
+        result = _solve(_with_bound(req, x, float(bound)), METRICS[y][0], seed=seed, time_limit_s=share,
+                        hints=known)
         if result.evaluation is not None and result.evaluation.feasible:
             found.append(ParetoPoint(metric_value(x, result.evaluation, req),
                                      metric_value(y, result.evaluation, req), result.design))
+            known.append(result.design)
     front = _non_dominated(found, METRICS[x][2], METRICS[y][2])
     return {"x": x, "y": y, "x_unit": METRICS[x][1], "y_unit": METRICS[y][1],
             "points": [{"x": p.x, "y": p.y, "design": p.design} for p in front],
@@ -174,8 +178,9 @@ def sensitivity(req: Requirements, evaluation: Evaluation, *, baseline: float, s
         if progress:
             progress(f"sensitivity {requirement}", (k + 1) / len(binding))
         relaxed, new = _relaxed(req, requirement, limit)
+        # The design itself still meets the relaxed requirements: checked first, it is the start.
         result = synthesize(relaxed, seed=seed, time_limit_s=time_limit_s / max(len(binding), 1), refine=False,
-                            alternatives=0, diagnose_infeasible=False)
+                            alternatives=0, diagnose_infeasible=False, hints=(evaluation.design,))
         after = result.evaluation.objective_value if result.evaluation is not None else None
         before = baseline
         saving = None
