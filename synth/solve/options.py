@@ -52,9 +52,11 @@ class WorkloadOptions:
     traffic: np.ndarray  # [batch, precision, share] DRAM bytes of one batch of a replica
     traffic_one: np.ndarray  # [precision, share] the same for a batch of one
     splits: tuple[tuple[np.ndarray, np.ndarray], ...]
-    # Buffer (SRAM) energy per inference at nominal voltage with the smallest bank and operand
-    # width of the space, mJ: a lower bound, [shape, dataflow, core option, batch].
+    # Lower bounds on the buffer (SRAM) energy per inference at nominal voltage, mJ, [shape,
+    # dataflow, core option, batch], and on the DRAM bytes per inference of a replica, [batch,
+    # precision, share], at the batch the workload is charged at (_charged_energy_tables).
     sram_mj_min: np.ndarray
+    dram_bytes_min: np.ndarray
     weight_bytes: np.ndarray  # [precision] stored parameter bytes
     mac_pj: np.ndarray  # [precision] MAC energy per inference at nominal V (45 nm pJ x scales)
     accuracy_drop: np.ndarray  # [precision]
@@ -117,14 +119,15 @@ def workload_options(req: Requirements, tech: Technology, grid: Grid, index: int
     layer_traffic = _traffic_table(table, tech, grid, (1,) + batches, precisions, core_values, shares, share_keys)
     traffic = np.sum(layer_traffic * table.count, axis=-1)
     splits = _splits(table, grid, layer_cycles, layer_traffic[1:], shares)
-    sram_mj_min = _sram_energy_table(table, tech, grid, core_values, batches)
+    sram_mj_min, dram_bytes_min = _charged_energy_tables(workload, table, tech, grid, core_values, batches,
+                                                         traffic[1:], precisions, shares, share_keys)
     codes = np.array([PRECISION_CODES[q] for q in precisions], dtype=int)
     mac_pj = _mac_pj_per_inference(table, tech, codes)
     return WorkloadOptions(
         workload=workload, table=table, model_name=name, batches=batches, precisions=precisions, pairs=pairs,
         cycles=cycles, cycles_one=cycles_one, core_values=core_values, sram_shares=shares,
         share_keys=share_keys, traffic=traffic[1:], traffic_one=traffic[0], splits=splits, sram_mj_min=sram_mj_min,
-        weight_bytes=np.atleast_1d(table.weight_bytes(codes)).astype(float), mac_pj=mac_pj,
+        dram_bytes_min=dram_bytes_min, weight_bytes=np.atleast_1d(table.weight_bytes(codes)).astype(float), mac_pj=mac_pj,
         accuracy_drop=np.array([accuracy_drop_pct(name, q, accuracy_table(workload)) for q in precisions]))
 
 
@@ -132,6 +135,27 @@ def _mac_pj_per_inference(table: LayerTable, tech: Technology, codes: np.ndarray
     macs = table.m * table.k * table.n * table.groups * table.count
     per_layer = layer_mac_pj(codes[:, None], table.sensitive[None, :])
     return np.sum(per_layer * macs, axis=1) * tech.mac_energy_scale * tech.pe_energy_overhead
+
+
+def _charged_energy_tables(workload: Workload, table: LayerTable, tech: Technology, grid: Grid, core_values,
+                           batches, traffic: np.ndarray, precisions, shares, share_keys):
+    """(SRAM mJ, DRAM bytes) per inference, bounded below, at the batch each plan batch B is
+    charged at: single stream and offline run B itself; multi-stream runs min(ceil(8 / R), B)
+    for R replicas, so the least over batches 1..B bounds it; a server's mean batch can be any
+    size up to B and neither figure is monotone in the batch, so 0."""
+    scenario = workload.scenario
+    sram = _sram_energy_table(table, tech, grid, core_values, batches)
+    dram = traffic / np.array(batches, dtype=float)[:, None, None]
+    if scenario is ScenarioName.server:
+        return np.zeros_like(sram), np.zeros_like(dram)
+    if scenario is ScenarioName.multi_stream:
+        sizes = tuple(range(1, max(batches) + 1))
+        picks = [b - 1 for b in batches]
+        sram = np.minimum.accumulate(_sram_energy_table(table, tech, grid, core_values, sizes), axis=-1)[..., picks]
+        every = _traffic_table(table, tech, grid, sizes, precisions, core_values, shares, share_keys)
+        per_inference = np.sum(every * table.count, axis=-1) / np.array(sizes, dtype=float)[:, None, None]
+        dram = np.minimum.accumulate(per_inference, axis=0)[picks]
+    return sram, dram
 
 
 def _sram_energy_table(table: LayerTable, tech: Technology, grid: Grid, core_values, batches) -> np.ndarray:

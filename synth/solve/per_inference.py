@@ -29,8 +29,8 @@ def per_inference_bound(milp: DesignMilp):
 
     Energy = (leakage + sum_i rate_i e_i) / sum_i rate_i >= leakage / total rate + min_i e_i:
     e_i is bounded below by workload i's MAC and vector energy at the chosen precision and
-    voltage, plus (single stream, offline: charged at the plan's batch) its smallest buffer
-    energy and its exact DRAM energy; leakage / total rate by
+    voltage, plus its buffer and DRAM energy bounded at the batch it is charged at
+    (options._charged_energy_tables: none for a server); leakage / total rate by
     tangents of exp over log(leakage) - (an upper bound on log total rate). Cost = (unit
     cost + electricity) / (total rate x life) >= unit cost / (total rate x life) + energy x
     price, the first term by the same tangents."""
@@ -134,11 +134,8 @@ def _energy_bound(milp: DesignMilp):
         vector_mj = float(np.sum(wo.table.vector_ops * wo.table.count)) * tech.vector_op_energy_pj_45nm \
             * tech.mac_energy_scale * 1e-9
         e_q = [float(e) * 1e-9 + vector_mj for e in wo.mac_pj]  # mJ at nominal voltage
-        # Buffer and DRAM energy per inference depend on the batch a workload runs, which for
-        # a server (its mean batch) or multi-stream (its share of 8 samples) can be smaller
-        # than the plan's, and neither is monotone in the batch: those get MAC and vector only.
-        at_plan_batch = wo.workload.scenario in (ScenarioName.single_stream, ScenarioName.offline)
-        sram = {k: float(wo.sram_mj_min[cb]) if at_plan_batch else 0.0 for k, cb in enumerate(milp.combos[i])}
+        # Buffer and DRAM energy at the batch the workload is charged at (options.py).
+        sram = {k: float(wo.sram_mj_min[cb]) for k, cb in enumerate(milp.combos[i])}
         top_e = max(e_q) + max(sram.values())
         b.eq = pyo.Var(bounds=(0, top_e))
         b.cons.add(b.eq == sum(e_q[q] * b.bq[j, q] for j in range(len(wo.batches)) for q in range(len(e_q)))
@@ -149,8 +146,7 @@ def _energy_bound(milp: DesignMilp):
             b.cons.add(b.equ[f] >= b.eq - top_e * (1 - m.u[f]))
         b.cons.add(sum(b.equ[f] for f in range(len(g.clock_ghz))) == b.eq)
         # DRAM bytes per inference: the replica's traffic of one batch over the batch.
-        per_inference = {key: float(wo.traffic[key]) / wo.batches[key[0]] if at_plan_batch else 0.0
-                         for key in b.mem}
+        per_inference = {key: float(wo.dram_bytes_min[key]) for key in b.mem}
         top = max(max(per_inference.values()), 1.0)
         b.dram_bytes = pyo.Var(bounds=(0, top))
         b.cons.add(b.dram_bytes == sum(v * b.mem[key] for key, v in per_inference.items()))

@@ -151,6 +151,6 @@ def _prune_workload(opts: SpaceOptions, wo: WorkloadOptions, pes: tuple[str, ...
     index = np.array(kept)
     return dataclasses.replace(
         _fewer_replicas(opts, wo, notes), precisions=tuple(wo.precisions[q] for q in kept),
-        traffic=wo.traffic[:, index], traffic_one=wo.traffic_one[index],
+        traffic=wo.traffic[:, index], traffic_one=wo.traffic_one[index], dram_bytes_min=wo.dram_bytes_min[:, index],
         splits=tuple((cycles, traffic[:, index]) for cycles, traffic in wo.splits),
         weight_bytes=wo.weight_bytes[index], mac_pj=wo.mac_pj[index], accuracy_drop=wo.accuracy_drop[index])
