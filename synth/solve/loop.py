@@ -89,15 +89,10 @@ def run_loop(opts: SpaceOptions, milp: DesignMilp, *, seed: int, deadline: float
     branches = {h: -math.inf for h in range(len(opts.grid.chips))}  # score bound per chip count
     ties = Ties.build(opts, objective, milp.focus)
     for hardware in dict.fromkeys(hints):
-        started = time.perf_counter()
-        answer = best_on_hardware(opts, hardware, objective=objective, focus=milp.focus, seed=seed)
-        state.check_s += time.perf_counter() - started
-        state.checks += answer.checks
-        state.simulations += answer.simulations
+        answer = _check(state, milp, opts, hardware, seed)
         if answer.choice is not None:
             for i in range(len(opts.workloads)):
                 milp.tighten(answer.choice, i)
-        _record(state, milp, opts, hardware, answer)
 
     def tolerance(best_score: float) -> float:
         return gap * max(abs(best_score), 1e-12)
@@ -138,25 +133,26 @@ def run_loop(opts: SpaceOptions, milp: DesignMilp, *, seed: int, deadline: float
             continue
         res.solution_loader.load_vars()
         choice = milp.choice()
-        started = time.perf_counter()
-        answer = best_on_hardware(opts, choice.hardware, objective=objective, focus=milp.focus, seed=seed)
-        state.check_s += time.perf_counter() - started
-        state.checks += answer.checks
-        state.simulations += answer.simulations
         for i in range(len(opts.workloads)):
             milp.tighten(choice, i)
-        _record(state, milp, opts, choice.hardware, answer)
+        _check(state, milp, opts, choice.hardware, seed)
         for hardware in ties.siblings(choice.hardware) if ties else ():
             if time.perf_counter() > deadline:
                 break
-            started = time.perf_counter()
-            answer = best_on_hardware(opts, hardware, objective=objective, focus=milp.focus, seed=seed)
-            state.check_s += time.perf_counter() - started
-            state.checks += answer.checks
-            state.simulations += answer.simulations
-            _record(state, milp, opts, hardware, answer)
+            _check(state, milp, opts, hardware, seed)
     milp.restrict_chips(None)
     return state
+
+
+def _check(state: SearchState, milp: DesignMilp, opts: SpaceOptions, hardware: tuple[int, ...], seed: int):
+    """The exact best design on this hardware, timed, counted and recorded (_record)."""
+    started = time.perf_counter()
+    answer = best_on_hardware(opts, hardware, objective=milp.objective, focus=milp.focus, seed=seed)
+    state.check_s += time.perf_counter() - started
+    state.checks += answer.checks
+    state.simulations += answer.simulations
+    _record(state, milp, opts, hardware, answer)
+    return answer
 
 
 def _record(state: SearchState, milp: DesignMilp, opts: SpaceOptions, hardware: tuple[int, ...], answer) -> None:

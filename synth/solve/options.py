@@ -144,17 +144,17 @@ def _charged_energy_tables(workload: Workload, table: LayerTable, tech: Technolo
     for R replicas, so the least over batches 1..B bounds it; a server's mean batch can be any
     size up to B and neither figure is monotone in the batch, so 0."""
     scenario = workload.scenario
-    sram = _sram_energy_table(table, tech, grid, core_values, batches)
-    dram = traffic / np.array(batches, dtype=float)[:, None, None]
-    if scenario is ScenarioName.server:
-        return np.zeros_like(sram), np.zeros_like(dram)
     if scenario is ScenarioName.multi_stream:
         sizes = tuple(range(1, max(batches) + 1))
         picks = [b - 1 for b in batches]
         sram = np.minimum.accumulate(_sram_energy_table(table, tech, grid, core_values, sizes), axis=-1)[..., picks]
         every = _traffic_table(table, tech, grid, sizes, precisions, core_values, shares, share_keys)
         per_inference = np.sum(every * table.count, axis=-1) / np.array(sizes, dtype=float)[:, None, None]
-        dram = np.minimum.accumulate(per_inference, axis=0)[picks]
+        return sram, np.minimum.accumulate(per_inference, axis=0)[picks]
+    sram = _sram_energy_table(table, tech, grid, core_values, batches)
+    dram = traffic / np.array(batches, dtype=float)[:, None, None]
+    if scenario is ScenarioName.server:
+        return np.zeros_like(sram), np.zeros_like(dram)
     return sram, dram
 
 
