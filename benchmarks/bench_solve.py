@@ -35,7 +35,8 @@ from pathlib import Path
 
 import synth
 from synth.evaluation import clear_simulation_cache
-from synth.solve import Result, Status, synthesize
+from synth.solve import Result, synthesize
+from synth.vocabulary import SolutionStatus
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generators import generate
@@ -152,8 +153,8 @@ def bench_large(runs: int, seed: int) -> None:
         if result.design_points < LARGE_MIN_POINTS:
             raise AssertionError(f"large_space must give >= {LARGE_MIN_POINTS:g} design points, got "
                                  f"{result.design_points:g}")
-        ok = result.status is Status.optimal and p["proof"] <= LARGE_TARGET_S
-        proofs.append(p["proof"] if result.status is Status.optimal else float("inf"))
+        ok = result.status is SolutionStatus.optimal and p["proof"] <= LARGE_TARGET_S
+        proofs.append(p["proof"] if result.status is SolutionStatus.optimal else float("inf"))
         gap = "n/a" if c.gap is None else f"{c.gap:.1e}"
         print(f"| {s} | {result.design_points:.3g} | {len(req.workloads)} | {result.status.value} | {gap} "
               f"| {c.iterations} | {c.exact_checks} | {p['build']:.2f} | {p['solve']:.2f} | {p['check']:.2f} "
@@ -177,7 +178,7 @@ def bench_baselines(measured: dict[str, dict], seeds: int, seed: int) -> None:
         cells = []
         for method in ("optuna", "random"):
             found = [solve(item["req"], method=method, seed=s, time_limit_s=limit) for s in range(seed, seed + seeds)]
-            values = [r.objective for r in found if r.status in (Status.feasible, Status.optimal)]
+            values = [r.objective for r in found if r.status in (SolutionStatus.feasible, SolutionStatus.optimal)]
             ratio = objective_ratio(statistics.median(values), reference.objective) if values else "n/a"
             cells += [ratio, f"{len(values)}/{seeds}"]
         value = "n/a" if reference.objective is None else f"{reference.objective:.4g}"
@@ -197,7 +198,7 @@ def bench_exhaustive(seed: int, time_limit_s: float) -> None:
         hardware = space_options(req).grid.hardware_points
         milp = solve(req, seed=seed, time_limit_s=time_limit_s)
         full = solve(req, method="exhaustive", seed=seed, time_limit_s=time_limit_s)
-        if milp.status is Status.optimal and full.status is Status.optimal:
+        if milp.status is SolutionStatus.optimal and full.status is SolutionStatus.optimal:
             same = mark(abs(milp.objective - full.objective) <= 1e-6 * abs(full.objective))
         else:
             same = "not both proven"

@@ -13,7 +13,7 @@ from synth.models import BUILTIN_MODELS
 from synth.spec.design import Design, WorkloadPlan
 from synth.spec.requirements import (
     Budgets, ConvLayer, DepthwiseLayer, GemmLayer, InlineMemory, InlineModel, MatmulLayer, Objective, Range,
-    Requirements, ScenarioName, Space, TechnologySpec, VectorLayer, Workload,
+    Requirements, Scenario, Space, TechnologySpec, VectorLayer, Workload,
 )
 
 PAGE = Path(__file__).resolve().parents[1] / "docs" / "requirements.md"
@@ -56,7 +56,7 @@ def test_every_design_key_has_a_row(rendered, model, prefix):
 
 
 def test_catalogs_and_choices_are_listed(rendered):
-    names = [*BUILTIN_MODELS, *CATALOG, *OVERRIDABLE, *(o.value for o in Objective), *(s.value for s in ScenarioName)]
+    names = [*BUILTIN_MODELS, *CATALOG, *OVERRIDABLE, *(o.value for o in Objective), *(s.value for s in Scenario)]
     missing = [name for name in names if f"`{name}`" not in rendered]
     assert not missing
 

@@ -17,19 +17,28 @@ import synth
 PUBLIC = [
     "Certificate",  # Result.certificate
     "Evaluation",  # synth.evaluate(...)
+    "Method",  # milp | exhaustive | optuna | random
+    "Objective",  # what a requirements file optimizes
     "Problem",  # one item of SpecError.problems
     "Relaxation",  # Result.relaxation items
+    "ReportOptions",  # budgets of synth.report_data's trade-off re-solves
     "Result",  # synth.synthesize(...)
+    "Scenario",  # the four MLPerf scenarios
+    "SearchOptions",  # how synth.synthesize searches
+    "SolutionStatus",  # optimal | feasible | infeasible | unknown: what a search found
     "SpecError",  # bad input, every problem at once
-    "Status",  # optimal | feasible | infeasible | unknown
+    "Status",  # the earlier name of SolutionStatus
     "SynthError",  # base of every error synth raises on purpose
+    "Termination",  # why a search stopped
     "Violation",  # Evaluation.violations items
     "evaluate",
     "load_design",
     "load_requirements",
+    "report_data",
     "synthesize",
 ]
-FUNCTIONS = {"evaluate", "load_design", "load_requirements", "synthesize"}
+FUNCTIONS = {"evaluate", "load_design", "load_requirements", "report_data", "synthesize"}
+ENUMS = {"Method", "Objective", "Scenario", "SolutionStatus", "Status", "Termination"}
 
 TINY_MODEL = {"name": "tiny", "layers": [
     {"name": "fc1", "type": "gemm", "m": 1, "k": 128, "n": 128},
@@ -63,6 +72,10 @@ def test_all_is_exactly_the_documented_surface():
     assert len(synth.__all__) == len(set(synth.__all__))
 
 
+def test_dir_lists_the_lazy_names_too():
+    assert set(PUBLIC) <= set(dir(synth))
+
+
 @pytest.mark.parametrize("name", PUBLIC)
 def test_every_public_name_resolves(name):
     value = getattr(synth, name)
@@ -86,21 +99,24 @@ def test_unknown_attribute_is_an_attribute_error():
 
 
 def test_status_is_an_enum_of_the_four_answers():
-    assert issubclass(synth.Status, enum.Enum)
-    assert {s.value for s in synth.Status} == {"optimal", "feasible", "infeasible", "unknown"}
+    assert issubclass(synth.SolutionStatus, enum.Enum)
+    assert {s.value for s in synth.SolutionStatus} == {"optimal", "feasible", "infeasible", "unknown"}
+    assert synth.Status is synth.SolutionStatus
+    for name in ENUMS:
+        assert issubclass(getattr(synth, name), enum.Enum), name
 
 
 def test_errors_form_one_hierarchy():
     assert issubclass(synth.SpecError, synth.SynthError)
     assert issubclass(synth.SynthError, Exception)
-    from synth.solve.exhaustive import SpaceTooLarge
+    from synth.solve.hardware import SpaceTooLarge
 
     assert issubclass(SpaceTooLarge, synth.SynthError)
 
 
 def test_results_are_frozen_dataclasses():
     for cls in (synth.Evaluation, synth.Result, synth.Certificate, synth.Relaxation, synth.Violation,
-                synth.Problem):
+                synth.Problem, synth.SearchOptions, synth.ReportOptions):
         assert dataclasses.is_dataclass(cls), cls
         assert cls.__dataclass_params__.frozen, f"{cls.__name__} must be frozen (STYLE.md rule 3)"
 
@@ -108,12 +124,17 @@ def test_results_are_frozen_dataclasses():
 def test_parameters_after_the_inputs_are_keyword_only():
     """STYLE.md rule 6; the signatures the README and the issues document."""
     params = inspect.signature(synth.synthesize).parameters
-    assert list(params)[0] == "requirements"
-    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in list(params.values())[1:])
-    defaults = {"method": "milp", "seed": 0, "time_limit_s": None, "refine": True, "alternatives": 5,
+    assert list(params)[:2] == ["requirements", "options"]
+    assert params["seed"].kind is inspect.Parameter.KEYWORD_ONLY and params["seed"].default == 0
+    defaults = {"method": synth.Method.milp, "time_limit_s": None, "refine": True, "alternatives": 5,
                 "diagnose_infeasible": True}
+    options = synth.SearchOptions()
     for name, default in defaults.items():
-        assert params[name].default == default, name
+        assert getattr(options, name) == default, name
+    with pytest.raises(TypeError):
+        synth.synthesize(_requirements(latency_ms=10.0), no_such_option=1)
+    with pytest.raises(ValueError, match="time_limit_s > 0"):
+        synth.SearchOptions(time_limit_s=float("nan"))
     evaluate = inspect.signature(synth.evaluate).parameters
     assert list(evaluate)[:2] == ["requirements", "design"]
     assert evaluate["seed"].kind is inspect.Parameter.KEYWORD_ONLY and evaluate["seed"].default == 0
@@ -159,7 +180,7 @@ def test_evaluation_with_violations_and_infinite_latency_is_json():
 
 def test_feasible_result_to_dict_is_json(feasible_result):
     assert isinstance(feasible_result, synth.Result)
-    assert feasible_result.status is synth.Status.optimal
+    assert feasible_result.status is synth.SolutionStatus.optimal
     assert isinstance(feasible_result.certificate, synth.Certificate)
     assert feasible_result.alternatives, "the default asks for up to 5 alternatives"
     data = _json_round_trip(feasible_result.to_dict())
@@ -168,7 +189,7 @@ def test_feasible_result_to_dict_is_json(feasible_result):
 
 
 def test_infeasible_result_to_dict_is_json(infeasible_result):
-    assert infeasible_result.status is synth.Status.infeasible
+    assert infeasible_result.status is synth.SolutionStatus.infeasible
     assert infeasible_result.relaxation and all(isinstance(r, synth.Relaxation) for r in infeasible_result.relaxation)
     data = _json_round_trip(infeasible_result.to_dict())
     assert data["design"] is None and data["relaxation"]
@@ -180,3 +201,26 @@ def test_other_methods_results_are_json(method):
                               time_limit_s=60)
     data = _json_round_trip(result.to_dict())
     assert data["method"] == method
+
+
+def test_result_round_trips_through_json(feasible_result, infeasible_result):
+    """Result.from_dict(to_dict()) gives back an equal result (report re-render reads it)."""
+    for result in (feasible_result, infeasible_result):
+        data = _json_round_trip(result.to_dict())
+        again = synth.Result.from_dict(data)
+        assert again.to_dict() == data
+        assert again.status is result.status and again.certificate == result.certificate
+        assert again.evaluation == result.evaluation
+
+
+def test_result_from_dict_names_the_bad_key(feasible_result):
+    from synth.results import DecodeError
+
+    data = json.loads(json.dumps(feasible_result.to_dict()))
+    data["evaluation"]["system"]["power_w"]["peak"] = "lots"
+    with pytest.raises(DecodeError) as info:
+        synth.Result.from_dict(data)
+    assert info.value.path == "evaluation.system.power_w.peak"
+    with pytest.raises(DecodeError) as info:
+        synth.Result.from_dict({"status": "optimal"})
+    assert info.value.path == "objective"

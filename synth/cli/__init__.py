@@ -14,9 +14,11 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from synth.cli.compat import Abort, UsageError, current_context
 from synth.cli.progress import progress_bar
 from synth.cli.render import print_curves, print_evaluation, print_models, print_pareto, print_result
-from synth.errors import SpecError, SynthError
+from synth.errors import Problem, SpecError, SynthError
+from synth.results import DecodeError
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
 
@@ -24,16 +26,31 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Synthesize ML-inference accelerators from serving requirements.")
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
-_state = {"debug": False}
 
 
 @app.callback()
-def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False) -> None:
-    _state["debug"] = debug
+def _main(ctx: typer.Context,
+          debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False) -> None:
+    ctx.obj = {"debug": debug}
+
+
+def _quiet_libraries() -> None:
+    """The CLI, not the library, sets the log level of the libraries it uses (Optuna logs every
+    trial at INFO)."""
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+
+def _debug() -> bool:
+    ctx = current_context(silent=True)
+    while ctx is not None and ctx.parent is not None:
+        ctx = ctx.parent
+    return bool(ctx is not None and isinstance(ctx.obj, dict) and ctx.obj.get("debug"))
 
 
 def _fail(exc: BaseException) -> None:
-    if _state["debug"]:
+    if _debug():
         raise exc
     if isinstance(exc, SpecError):
         for problem in exc.problems:
@@ -124,7 +141,8 @@ def solve(
 ) -> None:
     """Find the lowest-cost design that meets the requirements, with its certificate."""
     from synth.api import load_requirements
-    from synth.solve import METHODS, Status, synthesize
+    from synth.solve import METHODS, ReportOptions, SearchOptions, report_data, synthesize
+    from synth.vocabulary import SolutionStatus
 
     if method not in METHODS:
         err.print(f"error: --method must be one of {', '.join(METHODS)}, got {method!r}")
@@ -135,14 +153,17 @@ def solve(
     if trials < 1:
         err.print(f"error: --trials must be >= 1, got {trials}")
         raise typer.Exit(EXIT_BAD_INPUT)
+    _quiet_libraries()
     with progress_bar(enabled=not as_json) as step:
         try:
             req = load_requirements(file)
             step("searching the design space", None)
-            result = synthesize(req, method=method, seed=seed, time_limit_s=time_limit, refine=not no_refine,
-                                refine_trials=trials, storage=storage)
+            options = SearchOptions(method=method, time_limit_s=time_limit, refine=not no_refine,
+                                    refine_trials=trials, storage=storage)
+            result = synthesize(req, options, seed=seed)
             if out_dir is not None:
-                result = with_report_data(req, result, seed=seed, tradeoffs=not no_tradeoffs, progress=step)
+                result = report_data(req, result, seed=seed, options=ReportOptions(tradeoffs=not no_tradeoffs),
+                                     progress=step)
         except Exception as exc:  # noqa: BLE001 - mapped to exit codes
             _fail(exc)
     if out_dir is not None:
@@ -151,37 +172,10 @@ def solve(
         print(json.dumps(result.to_dict(), indent=2))
     else:
         print_result(out, result, out_dir)
-    if result.status is Status.infeasible:
+    if result.status is SolutionStatus.infeasible:
         raise typer.Exit(EXIT_INFEASIBLE)
-    if result.status is Status.unknown:
+    if result.status is SolutionStatus.unknown:
         raise typer.Exit(EXIT_ERROR)
-
-
-def with_report_data(req, result, *, seed: int, tradeoffs: bool, progress):
-    """The serving curves, and (unless skipped) the Pareto front and sensitivity table."""
-    from dataclasses import asdict, replace
-
-    from synth.api import evaluate, load_design
-    from synth.serving.report_curves import workload_curves
-    from synth.solve.tradeoffs import default_axes, pareto_front, sensitivity
-
-    if result.evaluation is None:
-        return result
-    progress("highest load within each SLA", None)
-    design = load_design(result.design)
-    result = replace(result, evaluation=evaluate(req, design, seed=seed, max_qps=True))
-    progress("serving curves", None)
-    curves = workload_curves(req, design, seed=seed)
-    result = replace(result, curves=tuple({"workload": c.workload, "scenario": c.scenario,
-                                           "batch": [asdict(p) for p in c.batch],
-                                           "load": [asdict(p) for p in c.load]} for c in curves))
-    if not tradeoffs:
-        return result
-    rows = sensitivity(req, result.evaluation, baseline=result.certificate.objective, seed=seed,
-                       time_limit_s=30.0, progress=progress)
-    x, y = default_axes(req)
-    front = pareto_front(req, x=x, y=y, points=4, seed=seed, time_limit_s=40.0, progress=progress)
-    return replace(result, sensitivity=tuple(rows), pareto=front)
 
 
 @app.command(name="serve-curve")
@@ -193,19 +187,19 @@ def serve_curve(
     seed: Annotated[int, typer.Option(min=0, max=2**32 - 1, help="Seed of the serving simulator.")] = 0,
 ) -> None:
     """Latency and throughput against batch size, and p99 against offered load, for a design."""
-    from dataclasses import asdict
-
     from synth.api import load_design, load_requirements
-    from synth.serving.report_curves import workload_curves
+    from synth.evaluation.curves import UnknownWorkload, workload_curves
+    from synth.results import to_json
 
     try:
         req = load_requirements(file)
         curves = workload_curves(req, load_design(design), seed=seed, only=workload)
+    except UnknownWorkload as exc:
+        _fail(SpecError([Problem("<command line>", "--workload", str(exc))]))
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
     if as_json:
-        print(json.dumps([{"workload": c.workload, "scenario": c.scenario, "batch": [asdict(p) for p in c.batch],
-                           "load": [asdict(p) for p in c.load]} for c in curves], indent=2))
+        print(json.dumps(to_json(curves), indent=2))
     else:
         print_curves(out, curves)
 
@@ -218,15 +212,17 @@ def report(
 ) -> None:
     """Re-render report.md and report.html from a result.json."""
     from synth.report import write_report
+    from synth.results import Result
     from synth.spec.loader import read_document
 
     try:
         data, _ = read_document(result_file)
-        if not isinstance(data, dict) or "status" not in data:
-            from synth.errors import Problem, SpecError
-
-            raise SpecError([Problem(str(result_file), "", "is not a result.json written by `synth solve -o`")])
-        written = write_report(data, out_dir or result_file.parent)
+        try:
+            result = Result.from_dict(data)
+        except DecodeError as exc:
+            raise SpecError([Problem(str(result_file), exc.path, f"{exc.message} (not a result.json written by "
+                                                                   "`synth solve -o`?)")]) from None
+        written = write_report(result, out_dir or result_file.parent)
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
     for path in written:
@@ -247,8 +243,14 @@ def pareto(
 ) -> None:
     """Sweep one requirement and re-solve: the trade-off front of two metrics."""
     from synth.api import load_requirements
-    from synth.solve.tradeoffs import pareto_front
+    from synth.solve.tradeoffs import METRICS, SWEEPABLE, pareto_front
+    from synth.results import to_json
 
+    for option, value, allowed in (("--x", x, SWEEPABLE), ("--y", y, tuple(METRICS))):
+        if value not in allowed:
+            _fail(SpecError([Problem("<command line>", option, f"must be one of {list(allowed)}, got {value!r}")]))
+    if x == y:
+        _fail(SpecError([Problem("<command line>", "--y", f"must differ from --x, got {y!r} twice")]))
     if not 1 <= points <= 50:
         err.print(f"error: --points must be within [1, 50], got {points}")
         raise typer.Exit(EXIT_BAD_INPUT)
@@ -262,10 +264,10 @@ def pareto(
         from synth.report.plots import pareto_png
 
         out_dir.mkdir(parents=True, exist_ok=True)
-        (out_dir / "pareto.json").write_text(json.dumps(front, indent=2))
-        (out_dir / "pareto.png").write_bytes(pareto_png(front))
+        (out_dir / "pareto.json").write_text(json.dumps(to_json(front), indent=2))
+        (out_dir / "pareto.png").write_bytes(pareto_png(to_json(front)))
     if as_json:
-        print(json.dumps(front, indent=2))
+        print(json.dumps(to_json(front), indent=2))
     else:
         print_pareto(out, front)
 
@@ -279,9 +281,10 @@ def write_outputs(result, out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     data = result.to_dict()
     (out_dir / "result.json").write_text(json.dumps(data, indent=2))
-    write_report(data, out_dir)
+    write_report(result, out_dir)
     if result.design is not None:
-        header = f"# Design chosen by synth solve ({result.method}, status {result.status.value}, seed {result.seed})\n"
+        header = (f"# Design chosen by synth solve ({result.method.value}, status {result.status.value}, "
+                  f"seed {result.seed})\n")
         (out_dir / "design.yaml").write_text(header + yaml.safe_dump(result.design, sort_keys=False))
 
 
@@ -295,13 +298,13 @@ def main(argv: Optional[list[str]] = None) -> int:
         return exc.exit_code
     except SystemExit as exc:  # click's usage errors
         return exc.code if isinstance(exc.code, int) else EXIT_ERROR
+    except UsageError as exc:
+        exc.show()
+        return EXIT_BAD_INPUT
+    except Abort:
+        return EXIT_ERROR
     except Exception as exc:  # noqa: BLE001
-        if "UsageError" in {c.__name__ for c in type(exc).__mro__}:  # click's, or typer's copy
-            exc.show()
-            return EXIT_BAD_INPUT
-        if "Abort" in {c.__name__ for c in type(exc).__mro__}:
-            return EXIT_ERROR
-        if _state["debug"]:
+        if "--debug" in (argv if argv is not None else sys.argv[1:]):
             raise
         err.print(f"error: {escape(str(exc))}")
         return EXIT_ERROR

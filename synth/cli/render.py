@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from synth.results import Evaluation
+from synth.results import Evaluation, ParetoFront
 
 
 def _num(value: float, digits: int = 4) -> str:
@@ -46,7 +46,7 @@ def print_evaluation(console: Console, ev: Evaluation, *, show_layers: bool = Fa
     for w in ev.workloads:
         table.add_column(w.name, justify="right")
     rows = [
-        ("scenario", [w.scenario for w in ev.workloads]),
+        ("scenario", [w.scenario.value for w in ev.workloads]),
         ("model / precision", [f"{w.model} / {w.precision}" for w in ev.workloads]),
         ("batch, timeout ms", [f"{w.batch}, {w.batch_timeout_ms:g}" for w in ev.workloads]),
         ("replicas x cores", [f"{w.replicas} x {w.cores_per_replica}" for w in ev.workloads]),
@@ -60,7 +60,7 @@ def print_evaluation(console: Console, ev: Evaluation, *, show_layers: bool = Fa
         ("utilization", [f"{w.utilization:.1%}" for w in ev.workloads]),
         ("energy mJ per inference", [_num(w.energy_mj_per_inference) for w in ev.workloads]),
         ("accuracy drop pct", [_num(w.accuracy_drop_pct, 3) for w in ev.workloads]),
-        ("latency from", [w.latency_method + (f" (seed {w.simulation['seed']}, {w.simulation['queries']} queries)"
+        ("latency from", [w.latency_method.value + (f" (seed {w.simulation['seed']}, {w.simulation['queries']} queries)"
                                               if w.simulation else "") for w in ev.workloads]),
     ]
     for label, values in rows:
@@ -75,9 +75,9 @@ def print_evaluation(console: Console, ev: Evaluation, *, show_layers: bool = Fa
                 g = layer.gemm
                 layers.add_row(layer.name, str(layer.count), str(g["m"]), str(g["k"]), str(g["n"]), str(g["groups"]),
                                _num(layer.compute_cycles, 6), _num(layer.compute_time_us), _num(layer.memory_time_us),
-                               layer.bound)
+                               layer.bound.value)
             console.print(layers)
-    console.print(f"objective {ev.objective_name}: [bold]{_num(ev.objective_value)} {ev.objective_unit}[/]")
+    console.print(f"objective {ev.objective_name.value}: [bold]{_num(ev.objective_value)} {ev.objective_unit}[/]")
     if ev.feasible:
         console.print("[green]feasible[/]: meets every requirement")
     else:
@@ -88,7 +88,7 @@ def print_evaluation(console: Console, ev: Evaluation, *, show_layers: bool = Fa
 
 def print_result(console: Console, result, out_dir=None) -> None:
     cert = result.certificate
-    console.print(f"[bold]status[/]: {result.status.value} ({result.method}, seed {result.seed}, "
+    console.print(f"[bold]status[/]: {result.status.value} ({result.method.value}, seed {result.seed}, "
                   f"{result.design_points:.3g} design points)")
     if result.evaluation is not None:
         print_evaluation(console, result.evaluation)
@@ -98,11 +98,11 @@ def print_result(console: Console, result, out_dir=None) -> None:
                       f"{cert.iterations} MILP solves, {cert.cuts} cuts, {cert.exact_checks} exact checks; "
                       f"build {cert.build_s:.2f} s, solve {cert.solve_s:.2f} s, checks {cert.check_s:.2f} s, "
                       f"total {cert.seconds:.2f} s")
-        if result.refinement and result.refinement.get("gain_pct"):
+        if result.refinement and result.refinement.gain_pct:
             r = result.refinement
-            console.print(f"[bold]refinement[/]: {r['gain_pct']:.2f} % better than the certified grid optimum "
-                          f"({_num(r['objective_before'], 6)} -> {_num(r['objective_after'], 6)}) after {r['trials']} "
-                          f"trials; changed {', '.join(r['changes'])}")
+            console.print(f"[bold]refinement[/]: {r.gain_pct:.2f} % better than the certified grid optimum "
+                          f"({_num(r.objective_before, 6)} -> {_num(r.objective_after, 6)}) after {r.trials} "
+                          f"trials; changed {', '.join(r.changes)}")
         if result.alternatives:
             alt = Table(title="Alternatives (next best, distinct hardware)")
             for column in ("#", "objective", "array", "cores", "dataflow", "PE", "clock GHz", "SRAM MiB", "memory", "chips"):
@@ -128,7 +128,7 @@ def print_result(console: Console, result, out_dir=None) -> None:
 
 def print_curves(console: Console, curves) -> None:
     for c in curves:
-        table = Table(title=f"{c.workload} ({c.scenario}): batch trade-off")
+        table = Table(title=f"{c.workload} ({c.scenario.value}): batch trade-off")
         for column in ("batch", "service ms", "capacity /s", "utilization", "p50 ms", "p99 ms"):
             table.add_column(column, justify="right")
         for p in c.batch:
@@ -144,16 +144,16 @@ def print_curves(console: Console, curves) -> None:
             console.print(load)
 
 
-def print_pareto(console: Console, front: dict) -> None:
-    table = Table(title=f"Pareto front: {front['y']} ({front['y_unit']}) against {front['x']} ({front['x_unit']})")
-    for column in (f"{front['x']} {front['x_unit']}", f"{front['y']} {front['y_unit']}", "design"):
+def print_pareto(console: Console, front: ParetoFront) -> None:
+    table = Table(title=f"Pareto front: {front.y} ({front.y_unit}) against {front.x} ({front.x_unit})")
+    for column in (f"{front.x} {front.x_unit}", f"{front.y} {front.y_unit}", "design"):
         table.add_column(column)
-    for p in front["points"]:
-        d = p["design"]
+    for p in front.points:
+        d = p.design or {}
         memory = d["memory"] if isinstance(d["memory"], str) else d["memory"]["name"]
-        table.add_row(_num(p["x"]), _num(p["y"]), f"{d['chips']}x {d['cores']} cores {d['array_rows']}x{d['array_cols']} "
+        table.add_row(_num(p.x), _num(p.y), f"{d['chips']}x {d['cores']} cores {d['array_rows']}x{d['array_cols']} "
                       f"{d['precision']} {d['clock_ghz']:.3g} GHz {d['sram_mib']:g} MiB {memory}")
     console.print(table)
-    if front.get("chosen"):
-        console.print(f"chosen design (best {front['y']}): {front['x']} = {_num(front['chosen']['x'])}, "
-                      f"{front['y']} = {_num(front['chosen']['y'])}")
+    if front.chosen is not None:
+        console.print(f"chosen design (best {front.y}): {front.x} = {_num(front.chosen.x)}, "
+                      f"{front.y} = {_num(front.chosen.y)}")

@@ -15,8 +15,9 @@ import numpy as np
 from synth.cost.constants import ACCUMULATOR_BYTES, MAC_AREA_UM2_45NM, MAC_ENERGY_PJ_45NM, OPERAND_BYTES, Technology
 from synth.cost.dvfs import dynamic_energy_scale
 from synth.cost.workload import sram_pj_per_bit
+from synth.vocabulary import PRECISION_NAMES
 
-PE_NAMES = ("int8", "fp16", "bf16", "fp32", "int8+fp16")
+PE_NAMES = PRECISION_NAMES  # PE types: one per precision; int8+fp16 is the mixed PE
 PE_CODES = {name: code for code, name in enumerate(PE_NAMES)}
 # A mixed int8+fp16 PE costs the area of both (DESIGN.md); its peak energy is the fp16 MAC's.
 PE_AREA_UM2_45NM = np.array([MAC_AREA_UM2_45NM[p] for p in PE_NAMES[:4]]

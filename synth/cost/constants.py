@@ -13,9 +13,11 @@ import dataclasses
 import math
 from dataclasses import dataclass
 
+from synth.vocabulary import DATAFLOW_NAMES, PRECISION_NAMES
+
 NODES_NM = (28, 16, 7, 5)
-PRECISIONS = ("int8", "fp16", "bf16", "fp32", "int8+fp16")
-DATAFLOWS = ("ws", "os", "is")
+PRECISIONS = PRECISION_NAMES
+DATAFLOWS = DATAFLOW_NAMES
 
 # --- 45 nm arithmetic (Horowitz ISSCC 2014, refs §1.1, [S]) --------------------------------
 # A MAC is a multiply plus an accumulate-add at the accumulator width (int32 for int8, fp32 for

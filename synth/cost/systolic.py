@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import numpy as np
 
-WS, OS, IS = 0, 1, 2
-DATAFLOW_CODES = {"ws": WS, "os": OS, "is": IS}
+from synth.vocabulary import Dataflow
+
+WS, OS, IS = Dataflow.ws.code, Dataflow.os.code, Dataflow.is_.code
+DATAFLOW_CODES = {d.value: d.code for d in Dataflow}
 
 
 def _ceil_div(a, b):

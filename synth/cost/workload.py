@@ -26,9 +26,9 @@ from synth.cost.constants import ACCUMULATOR_BYTES, MAC_ENERGY_PJ_45NM, OPERAND_
 from synth.cost.dvfs import dynamic_energy_scale
 from synth.cost.systolic import buffer_words, split_gemm_cycles
 from synth.models import Model
+from synth.vocabulary import PRECISION_NAMES
 
 # Workload precision codes (index into PRECISION_NAMES); 4 = int8 with fp16 first/last layers.
-PRECISION_NAMES = ("int8", "fp16", "bf16", "fp32", "int8+fp16")
 PRECISION_CODES = {name: code for code, name in enumerate(PRECISION_NAMES)}
 _BYTES = np.array([OPERAND_BYTES[p] for p in PRECISION_NAMES[:4]], dtype=float)
 _MAC_PJ = np.array([MAC_ENERGY_PJ_45NM[p] for p in PRECISION_NAMES[:4]])

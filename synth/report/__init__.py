@@ -1,10 +1,10 @@
 """Reports of a synthesis result: Markdown and a self-contained HTML page with plots.
 
-The report reads a result mapping only (the shape of `Result.to_dict()`, i.e. result.json) and
-imports nothing from the solver. Optional keys (`requirements`, `refinement`, `sensitivity`,
-`pareto`, `curves`) are rendered when present and skipped when absent or null.
+The report takes a `synth.results.Result` (or its JSON form, result.json) and imports nothing
+from the solver. Optional parts (`requirements`, `refinement`, `sensitivity`, `pareto`,
+`curves`) are rendered when present and skipped when absent.
 
-    write_report(json.loads(Path("out/result.json").read_text()), Path("out"))
+    write_report(Result.from_dict(json.loads(Path("out/result.json").read_text())), Path("out"))
     # -> [out/report.md, out/report.html, out/plots/<figure>.png ...]
 """
 
@@ -18,17 +18,18 @@ from synth.report.html import html_from_report, render_html
 from synth.report.markdown import markdown_from_report, render_markdown
 from synth.report.plots import render_png
 from synth.report.sections import build_report
+from synth.results import Result
 
 PLOTS_DIR = "plots"
 
 __all__ = ["Report", "build_report", "render_html", "render_markdown", "write_report"]
 
 
-def write_report(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
+def write_report(result: Result | Mapping[str, Any], out_dir: Path) -> list[Path]:
     """Write report.md, report.html and the figures (plots/*.png, linked from report.md; the
     HTML embeds them) into `out_dir`, creating it. Returns the paths written, report.md first."""
     out_dir = Path(out_dir)
-    report = build_report(result)
+    report = build_report(result.to_dict() if isinstance(result, Result) else result)
     images = {f.name: render_png(f) for f in report.figures}
     written = [out_dir / "report.md", out_dir / "report.html"]
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,7 @@ from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from synth.report.blocks import Figure
 from synth.report.fmt import finite, num
+from synth.report.tradeoffs import pareto_figure
 
 DPI = 110
 BLUE, ORANGE, GREEN, GREY, RED = "#1f77b4", "#ff7f0e", "#2ca02c", "#7f7f7f", "#d62728"
@@ -32,8 +33,6 @@ def render_png(figure: Figure) -> bytes:
 def pareto_png(pareto: Mapping[str, Any]) -> bytes:
     """The front of `synth pareto` (its JSON shape: x, y, x_unit, y_unit, points, chosen) as a PNG;
     a front with no point draws an empty chart that says so."""
-    from synth.report.tradeoffs import pareto_figure
-
     figure = pareto_figure(pareto)
     if figure is None:
         fig = MplFigure(figsize=(6.4, 3.8))

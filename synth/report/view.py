@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from synth.vocabulary import Scenario
+
 OBJECTIVE_WORDS = {
     "min_power": ("lowest peak power", "peak power"),
     "min_area": ("smallest silicon area", "area"),
@@ -14,7 +16,6 @@ OBJECTIVE_WORDS = {
     "max_throughput": ("highest throughput", "throughput"),
     "min_latency": ("lowest tail latency", "tail latency"),
 }
-DEFAULT_PERCENTILE = {"single_stream": 90.0, "multi_stream": 99.0, "server": 99.0, "offline": None}
 
 
 def mapping(value: Any) -> dict[str, Any]:
@@ -108,7 +109,8 @@ class ResultView:
         for source in (self.predicted(name), self.required(name)):
             if source.get("percentile") is not None:
                 return source["percentile"]
-        return DEFAULT_PERCENTILE.get(self.scenario(name))
+        scenario = self.scenario(name)
+        return Scenario(scenario).default_percentile if scenario in Scenario._value2member_map_ else None
 
     def optional_list(self, key: str) -> list[dict[str, Any]]:
         return [x for x in sequence(self.raw.get(key)) if isinstance(x, dict)]

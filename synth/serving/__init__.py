@@ -11,8 +11,6 @@ from synth.serving.bounds import (
     server_feasible_necessary,
 )
 from synth.serving.scenarios import (
-    MULTI_STREAM_SAMPLES_PER_QUERY,
-    Scenario,
     multi_stream_latency,
     offline_throughput,
     single_stream_latency,
@@ -22,7 +20,6 @@ from synth.serving.simulator import (
     ServingTrace,
     SimulationStatus,
     SlaDecision,
-    SlaStatus,
     decide_sla,
     poisson_arrivals,
     simulate_server,
@@ -31,13 +28,10 @@ from synth.serving.simulator import (
 )
 
 __all__ = [
-    "MULTI_STREAM_SAMPLES_PER_QUERY",
-    "Scenario",
     "ServingResult",
     "ServingTrace",
     "SimulationStatus",
     "SlaDecision",
-    "SlaStatus",
     "capacity_qps",
     "decide_sla",
     "latency_lower_bound",

@@ -3,32 +3,12 @@ and tail latency against offered load (data for `synth serve-curve` and the repo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
+from synth.results import BatchPoint, LoadPoint
 from synth.serving.simulator import simulate_server
 
 LOAD_FRACTIONS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
-
-
-@dataclass(frozen=True, slots=True)
-class BatchPoint:
-    batch: int
-    service_ms: float  # one full batch on one replica
-    capacity_ips: float  # all replicas running full batches back to back
-    utilization: float  # useful MACs / peak MACs of the replica at a full batch
-    p50_ms: float | None  # under the workload's load (server), else None
-    p99_ms: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class LoadPoint:
-    qps: float
-    load: float  # qps / capacity
-    p50_ms: float
-    p99_ms: float
-    stable: bool
 
 
 def batch_curve(service_s: np.ndarray, *, replicas: int, macs: int, peak_macs_per_s: float, qps: float | None,

@@ -9,47 +9,11 @@ the server scenario has a queue and is simulated (`synth.serving.simulator`).
 
 from __future__ import annotations
 
-import enum
 import math
 
 import numpy as np
 
-MULTI_STREAM_SAMPLES_PER_QUERY = 8
-"""Samples per MultiStream query in MLPerf Inference v2.x and later."""
-
-
-class Scenario(enum.Enum):
-    """The four MLPerf Inference scenarios."""
-
-    SINGLE_STREAM = "single_stream"
-    MULTI_STREAM = "multi_stream"
-    SERVER = "server"
-    OFFLINE = "offline"
-
-    @property
-    def default_percentile(self) -> float | None:
-        """The latency percentile MLPerf judges; None for offline, which is judged by throughput."""
-        return _DEFAULT_PERCENTILE[self]
-
-    @property
-    def samples_per_query(self) -> int | None:
-        """Samples in one query; None for offline (all samples form one query)."""
-        return _SAMPLES_PER_QUERY[self]
-
-
-_DEFAULT_PERCENTILE: dict[Scenario, float | None] = {
-    Scenario.SINGLE_STREAM: 90.0,
-    Scenario.MULTI_STREAM: 99.0,
-    Scenario.SERVER: 99.0,
-    Scenario.OFFLINE: None,
-}
-
-_SAMPLES_PER_QUERY: dict[Scenario, int | None] = {
-    Scenario.SINGLE_STREAM: 1,
-    Scenario.MULTI_STREAM: MULTI_STREAM_SAMPLES_PER_QUERY,
-    Scenario.SERVER: 1,
-    Scenario.OFFLINE: None,
-}
+from synth.vocabulary import MULTI_STREAM_SAMPLES
 
 
 def single_stream_latency(service_s: np.ndarray) -> float:
@@ -75,7 +39,7 @@ def multi_stream_latency(service_s: np.ndarray, replicas: int = 1) -> float:
     max_batch >= share. Queries are issued one after the other, so none waits.
     """
     table = _checked(service_s, replicas)
-    share = math.ceil(MULTI_STREAM_SAMPLES_PER_QUERY / replicas)
+    share = math.ceil(MULTI_STREAM_SAMPLES / replicas)
     batch = min(share, len(table))
     rounds = math.ceil(share / batch)
     return float(rounds * table[batch - 1])

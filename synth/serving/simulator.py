@@ -48,6 +48,7 @@ import numpy as np
 
 from synth.serving.bounds import capacity_qps
 from synth.serving.scenarios import integer_problems, service_table_problems
+from synth.vocabulary import SlaVerdict
 
 WARMUP_FRACTION = 0.1
 CI_BATCHES = 30
@@ -65,15 +66,6 @@ class SimulationStatus(enum.Enum):
     MAX_QUERIES = "max_queries"  # adaptive: max_queries reached, the CI is still wider
     UNSTABLE_LOAD = "unstable_load"  # arrival rate >= capacity: nothing simulated
     DRIFT = "drift"  # latencies still rising at the end of the (longest) run
-
-
-class SlaStatus(enum.Enum):
-    """The answer of `decide_sla`; only MET means the SLA is met."""
-
-    MET = "met"  # the whole CI is within the bound
-    NOT_MET = "not_met"  # the whole CI is above the bound
-    UNDECIDED = "undecided"  # the CI still straddles the bound at max_queries: counted as not met
-    UNSTABLE = "unstable"  # load at or above capacity, or drift: no finite latency
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -130,14 +122,14 @@ class ServingResult:
 class SlaDecision:
     """Whether the percentile latency meets a bound, and the run that decided it."""
 
-    status: SlaStatus
+    status: SlaVerdict
     latency_bound_s: float
     result: ServingResult
 
     @property
     def meets_sla(self) -> bool:
         """True only for MET; UNDECIDED counts as not met, conservatively."""
-        return self.status is SlaStatus.MET
+        return self.status is SlaVerdict.met
 
 
 def poisson_arrivals(arrival_rate_qps: float, n_queries: int, seed: int) -> np.ndarray:
@@ -239,12 +231,12 @@ def decide_sla(
     for length in _doubling(initial_queries, max_queries):
         result = server.run(length)
         if result.status is SimulationStatus.UNSTABLE_LOAD:
-            return SlaDecision(SlaStatus.UNSTABLE, latency_bound_s, result)
+            return SlaDecision(SlaVerdict.unstable, latency_bound_s, result)
         if result.stable and result.ci_high_s <= latency_bound_s:
-            return SlaDecision(SlaStatus.MET, latency_bound_s, result)
+            return SlaDecision(SlaVerdict.met, latency_bound_s, result)
         if result.stable and result.ci_low_s > latency_bound_s:
-            return SlaDecision(SlaStatus.NOT_MET, latency_bound_s, result)
-    status = SlaStatus.UNDECIDED if result.stable else SlaStatus.UNSTABLE
+            return SlaDecision(SlaVerdict.not_met, latency_bound_s, result)
+    status = SlaVerdict.undecided if result.stable else SlaVerdict.unstable
     return SlaDecision(status, latency_bound_s, result)
 
 

@@ -7,7 +7,7 @@ from synth.evaluation import evaluate_resolved
 from synth.results import Evaluation
 from synth.spec.design import Design, WorkloadPlan
 from synth.spec.resolve import resolve_design
-from synth.solve.milp import Choice
+from synth.solve.milp_choice import Choice
 from synth.solve.options import SpaceOptions
 
 

@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import time
 
-from synth.cost.accuracy import DROP_FACTOR
-from synth.spec.requirements import Objective, ScenarioName
+from synth.cost.accuracy import DROP_FACTOR, accuracy_drop_pct
+from synth.evaluation import percentile_of, service_table
+from synth.results import Relaxation
+from synth.serving.capacity import max_qps_within_sla
+from synth.solve.check import design_of
 from synth.solve.loop import run_loop
 from synth.solve.milp import DesignMilp
 from synth.solve.options import SpaceOptions, space_options, without_precision
 from synth.solve.prune import prune
-from synth.solve.result import Relaxation
+from synth.spec.resolve import accuracy_table, resolve_design
+from synth.vocabulary import Objective, Scenario
 
 _BUDGETS = (("power_w", Objective.min_power, "W", "peak power"),
             ("area_mm2", Objective.min_area, "mm2", "area"),
@@ -60,7 +64,7 @@ def diagnose(opts: SpaceOptions, *, seed: int, deadline: float) -> tuple[Relaxat
             continue
         best, _ = _search(_without_budget(opts, key), objective, seed=seed,
                           deadline=min(deadline, time.perf_counter() + share()))
-        needed = best[0] if best else None  # the dropped budget's own metric (a min objective)
+        needed = best.score if best else None  # the dropped budget's own metric (a min objective)
         found.append(_relaxation(f"budgets.{key}", limit, needed, unit, f"{what} <= {limit:g} {unit}"))
     for i, workload in enumerate(req.workloads):
         if time.perf_counter() >= deadline:
@@ -69,9 +73,7 @@ def diagnose(opts: SpaceOptions, *, seed: int, deadline: float) -> tuple[Relaxat
         if workload.latency_ms is not None:
             best, _ = _search(_with_workload(opts, i, latency_ms=None), Objective.min_latency, seed=seed,
                               deadline=min(deadline, time.perf_counter() + share()), focus=i)
-            needed = best[2].workloads[i].latency_at_percentile_ms if best else None
-            from synth.evaluation import percentile_of
-
+            needed = best.evaluation.workloads[i].latency_at_percentile_ms if best else None
             pct = percentile_of(workload)
             found.append(_relaxation(f"{name}.latency_ms", workload.latency_ms, needed, "ms",
                                      f"p{pct:g} <= {workload.latency_ms:g} ms" if pct else
@@ -86,10 +88,10 @@ def diagnose(opts: SpaceOptions, *, seed: int, deadline: float) -> tuple[Relaxat
 def _qps_relaxation(opts: SpaceOptions, i: int, *, seed: int, deadline: float) -> Relaxation:
     workload = opts.req.workloads[i]
     name = f"workloads[{workload.name}].qps"
-    if workload.scenario is ScenarioName.offline:
+    if workload.scenario is Scenario.offline:
         best, _ = _search(_with_workload(opts, i, qps=None), Objective.max_throughput, seed=seed,
                           deadline=deadline, focus=i)
-        needed = best[2].workloads[i].capacity_ips if best else None
+        needed = best.evaluation.workloads[i].capacity_ips if best else None
         return _relaxation(name, workload.qps, needed, "inferences/s", f"throughput >= {workload.qps:g}/s",
                            at_most=True)
     # Server: the design with the most capacity at a token load, then the highest load it
@@ -98,12 +100,7 @@ def _qps_relaxation(opts: SpaceOptions, i: int, *, seed: int, deadline: float) -
     best, milp = _search(relaxed, Objective.max_throughput, seed=seed, deadline=deadline, focus=i)
     if best is None:
         return _relaxation(name, workload.qps, None, "qps", f"qps >= {workload.qps:g}", at_most=True)
-    from synth.serving.capacity import max_qps_within_sla
-    from synth.solve.check import design_of
-    from synth.evaluation import percentile_of, service_table
-    from synth.spec.resolve import resolve_design
-
-    choice = best[1]
+    choice = best.choice
     resolved = resolve_design(opts.req, design_of(milp.opts, choice), "<candidate>")
     plan = resolved.plans[i]
     service = service_table(opts.workloads[i].table, resolved, plan, plan.batch).service_s
@@ -115,9 +112,6 @@ def _qps_relaxation(opts: SpaceOptions, i: int, *, seed: int, deadline: float) -
 
 def _accuracy_relaxation(opts: SpaceOptions, i: int, *, seed: int, deadline: float) -> Relaxation | None:
     workload = opts.req.workloads[i]
-    from synth.cost.accuracy import accuracy_drop_pct
-    from synth.spec.resolve import accuracy_table
-
     name = opts.workloads[i].model_name
     drops = sorted({accuracy_drop_pct(name, q, accuracy_table(workload)) for q in DROP_FACTOR})
     for drop in drops:

@@ -11,22 +11,19 @@ from __future__ import annotations
 import time
 
 import numpy as np
+import optuna
 
-from synth.solve.loop import SearchState
+from synth.solve.state import Scored, SearchState
 from synth.solve.options import SpaceOptions
 from synth.solve.plans import best_on_hardware, exact_score
+from synth.spec.space import HardwarePoint
+from synth.vocabulary import Method, Termination
 
 MAX_TRIALS = 2_000
 INFEASIBLE_SCORE = 1e30
 
 
-def _sizes(opts: SpaceOptions) -> list[int]:
-    g = opts.grid
-    return [len(g.array_shapes), len(g.dataflows), len(g.precisions), len(g.clock_ghz), len(g.sram_mib),
-            len(g.memories), len(g.cores), len(g.chips)]
-
-
-def _score(opts: SpaceOptions, hw: tuple[int, ...], state: SearchState, seed: int, seen: dict) -> float:
+def _score(opts: SpaceOptions, hw: HardwarePoint, state: SearchState, seed: int, seen: dict) -> float:
     if hw in seen:
         return seen[hw]
     started = time.perf_counter()
@@ -36,33 +33,29 @@ def _score(opts: SpaceOptions, hw: tuple[int, ...], state: SearchState, seed: in
     value = INFEASIBLE_SCORE
     if answer.evaluation is not None:
         value = exact_score(answer.evaluation, opts.req.objective, None, opts)
-        state.feasible.append((value, answer.choice, answer.evaluation))
+        state.feasible.append(Scored(value, answer.choice, answer.evaluation))
     seen[hw] = value
     return value
 
 
-def heuristic_search(opts: SpaceOptions, *, method: str, seed: int, deadline: float,
+def heuristic_search(opts: SpaceOptions, *, method: Method, seed: int, deadline: float,
                      max_trials: int = MAX_TRIALS) -> SearchState:
     state, seen = SearchState(), {}
-    sizes = _sizes(opts)
-    if method == "random":
+    sizes = opts.grid.axis_sizes()
+    if method is Method.random:
         rng = np.random.default_rng(seed)
         while time.perf_counter() < deadline and len(seen) < min(max_trials, int(np.prod(sizes))):
-            hw = tuple(int(rng.integers(n)) for n in sizes)
+            hw = HardwarePoint(*(int(rng.integers(n)) for n in sizes))
             _score(opts, hw, state, seed, seen)
             state.iterations += 1
     else:
-        import optuna
-
-        optuna.logging.set_verbosity(optuna.logging.WARNING)
         study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed), direction="minimize")
-        names = ["shape", "dataflow", "pe", "clock", "sram", "memory", "cores", "chips"]
         while time.perf_counter() < deadline and state.iterations < max_trials:
             trial = study.ask()
-            hw = tuple(trial.suggest_int(name, 0, n - 1) for name, n in zip(names, sizes))
+            hw = HardwarePoint(*(trial.suggest_int(name, 0, n - 1) for name, n in zip(HardwarePoint._fields, sizes)))
             study.tell(trial, _score(opts, hw, state, seed, seen))
             state.iterations += 1
             if len(seen) >= int(np.prod(sizes)):
                 break
-    state.notes.append(f"{method}: {len(seen)} distinct hardware points tried; optimality not proven")
+    state.stop(Termination.heuristic, f"{method.value}: {len(seen)} distinct hardware points tried; optimality not proven")
     return state

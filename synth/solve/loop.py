@@ -11,25 +11,23 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
 
+import numpy as np
 from pyomo.contrib.solver.common.results import TerminationCondition
 
-from synth.results import Evaluation
-from synth.spec.requirements import Objective
-from synth.solve.plans import best_on_hardware, exact_score
-from synth.solve.milp import Choice, DesignMilp
+from synth.solve.hardware import HARDWARE_FIGURE, as_point, hardware_figures, hardware_points
+from synth.solve.milp import DesignMilp
 from synth.solve.options import SpaceOptions
+from synth.solve.plans import HardwareAnswer, best_on_hardware, exact_score
+from synth.solve.state import Scored, SearchState
+from synth.spec.space import HardwarePoint
+from synth.vocabulary import Objective, Termination
 
 _FOUND = (TerminationCondition.convergenceCriteriaSatisfied,)
 _INFEASIBLE = (TerminationCondition.provenInfeasible, TerminationCondition.infeasibleOrUnbounded)
-
-
-def latency_tiebreak(evaluation: Evaluation) -> float:
-    worst = 0.0
-    for workload in evaluation.workloads:
-        worst = max(worst, workload.latency_at_percentile_ms)
-    return worst
+_TERMINATION = {TerminationCondition.maxTimeLimit: Termination.time_limit,
+                TerminationCondition.iterationLimit: Termination.work_limit,
+                TerminationCondition.interrupted: Termination.interrupted}
 
 
 def milp_value(milp: DesignMilp, score: float) -> float:
@@ -52,30 +50,8 @@ def milp_score(milp: DesignMilp, milp_value: float) -> float:
     return milp_value
 
 
-@dataclass
-class SearchState:
-    """Book-keeping of one search (mutable while it runs; the Result it yields is frozen)."""
-
-    feasible: list[tuple[float, Choice, Evaluation]] = field(default_factory=list)
-    iterations: int = 0
-    cuts: int = 0
-    checks: int = 0
-    simulations: int = 0
-    solve_s: float = 0.0
-    check_s: float = 0.0
-    bound: float | None = None  # score: nothing unevaluated scores better
-    proven: bool = False
-    infeasible: bool = False
-    notes: list[str] = field(default_factory=list)
-
-    def best(self):
-        """The best feasible design; among exact ties, the one with the lowest worst latency
-        (at each workload's percentile, in ms: the objective alone cannot tell them apart)."""
-        return min(self.feasible, key=lambda item: (item[0], latency_tiebreak(item[2]))) if self.feasible else None
-
-
 def run_loop(opts: SpaceOptions, milp: DesignMilp, *, seed: int, deadline: float, gap: float = 1e-6,
-             max_iterations: int = 100_000, hints: tuple[tuple[int, ...], ...] = ()) -> SearchState:
+             max_iterations: int = 100_000, hints: tuple[HardwarePoint, ...] = ()) -> SearchState:
     """Solve, check, cut, until the best exact design meets the bound within `gap`.
 
     The chip count is branched on outside the MILP (one restricted MILP per chip count, on the
@@ -100,21 +76,21 @@ def run_loop(opts: SpaceOptions, milp: DesignMilp, *, seed: int, deadline: float
     while state.iterations < max_iterations:
         best = state.best()
         open_branches = [h for h, b in branches.items()
-                         if b < math.inf and (best is None or b < best[0] - tolerance(best[0]))]
+                         if b < math.inf and (best is None or b < best.score - tolerance(best.score))]
         if not open_branches:
             state.proven = True
             state.infeasible = best is None
-            state.bound = min([best[0] if best else math.inf] + [b for b in branches.values()])
+            state.bound = min([best.score if best else math.inf] + [b for b in branches.values()])
             break
         remaining = deadline - time.perf_counter()
         if remaining <= 0:
-            state.notes.append("time limit reached before optimality was proven")
+            state.stop(Termination.time_limit, "time limit reached before optimality was proven")
             state.bound = min(branches.values())
             break
         h = min(open_branches, key=lambda k: branches[k])
         milp.restrict_chips(h)
         started = time.perf_counter()
-        res = milp.solve(time_limit=remaining, cutoff=None if best is None else milp_value(milp, best[0]))
+        res = milp.solve(time_limit=remaining, cutoff=None if best is None else milp_value(milp, best.score))
         state.solve_s += time.perf_counter() - started
         state.iterations += 1
         condition = res.termination_condition
@@ -122,14 +98,14 @@ def run_loop(opts: SpaceOptions, milp: DesignMilp, *, seed: int, deadline: float
             branches[h] = math.inf
             continue
         if condition not in _FOUND:
-            state.notes.append(f"MILP stopped: {condition.name}")
+            state.stop(_TERMINATION.get(condition, Termination.error), f"MILP stopped: {condition.name}")
             if res.objective_bound is not None and math.isfinite(res.objective_bound):
                 branches[h] = max(branches[h], milp_score(milp, res.objective_bound))
             state.bound = min(branches.values())
             break
         branches[h] = milp_score(milp, res.objective_bound if res.objective_bound is not None
                                  else res.incumbent_objective)
-        if best is not None and branches[h] >= best[0] - tolerance(best[0]):
+        if best is not None and branches[h] >= best.score - tolerance(best.score):
             continue
         res.solution_loader.load_vars()
         choice = milp.choice()
@@ -140,11 +116,13 @@ def run_loop(opts: SpaceOptions, milp: DesignMilp, *, seed: int, deadline: float
             if time.perf_counter() > deadline:
                 break
             _check(state, milp, opts, hardware, seed)
+    else:
+        state.stop(Termination.work_limit, f"stopped after {max_iterations} MILP solves before optimality was proven")
     milp.restrict_chips(None)
     return state
 
 
-def _check(state: SearchState, milp: DesignMilp, opts: SpaceOptions, hardware: tuple[int, ...], seed: int):
+def _check(state: SearchState, milp: DesignMilp, opts: SpaceOptions, hardware: HardwarePoint, seed: int) -> HardwareAnswer:
     """The exact best design on this hardware, timed, counted and recorded (_record)."""
     started = time.perf_counter()
     answer = best_on_hardware(opts, hardware, objective=milp.objective, focus=milp.focus, seed=seed)
@@ -155,12 +133,13 @@ def _check(state: SearchState, milp: DesignMilp, opts: SpaceOptions, hardware: t
     return answer
 
 
-def _record(state: SearchState, milp: DesignMilp, opts: SpaceOptions, hardware: tuple[int, ...], answer) -> None:
+def _record(state: SearchState, milp: DesignMilp, opts: SpaceOptions, hardware: HardwarePoint,
+            answer: HardwareAnswer) -> None:
     """Keep an exact answer and cut its hardware (and, after a deterministic rejection, every
     no-faster configuration)."""
     if answer.evaluation is not None:
-        state.feasible.append((exact_score(answer.evaluation, milp.objective, milp.focus, opts), answer.choice,
-                               answer.evaluation))
+        state.feasible.append(Scored(exact_score(answer.evaluation, milp.objective, milp.focus, opts), answer.choice,
+                                     answer.evaluation))
     elif answer.deterministic:
         milp.cut_slower_hardware(hardware)
         state.cuts += 1
@@ -178,38 +157,26 @@ class Ties:
     MAX_PER_ITERATION = 64
 
     def __init__(self, opts: SpaceOptions, objective: Objective):
-        from synth.solve.exhaustive import hardware_figures, hardware_points
-
         self.points = hardware_points(opts, limit=self.MAX_POINTS)
-        self.sizes = tuple(int(n) for n in self.points.max(axis=0) + 1)
-        key = {Objective.min_power: "power", Objective.min_area: "area", Objective.min_unit_cost: "cost"}[objective]
-        self.values = hardware_figures(opts, self.points)[key]
-        self.done: set[tuple[int, ...]] = set()
+        self.sizes = opts.grid.axis_sizes()
+        self.values = hardware_figures(opts, self.points)[HARDWARE_FIGURE[objective.value]]
+        self.done: set[HardwarePoint] = set()
 
     @classmethod
-    def build(cls, opts: SpaceOptions, objective: Objective, focus) -> "Ties | None":
-        import numpy as np
-
-        from synth.solve.plans import HARDWARE_OBJECTIVES
-
-        sizes = [len(opts.grid.array_shapes), len(opts.grid.dataflows), len(opts.grid.precisions),
-                 len(opts.grid.clock_ghz), len(opts.grid.sram_mib), len(opts.grid.memories), len(opts.grid.cores),
-                 len(opts.grid.chips)]
-        if objective not in HARDWARE_OBJECTIVES or focus is not None or np.prod(sizes) > cls.MAX_POINTS:
+    def build(cls, opts: SpaceOptions, objective: Objective, focus: int | None) -> Ties | None:
+        if not objective.hardware_only or focus is not None or np.prod(opts.grid.axis_sizes()) > cls.MAX_POINTS:
             return None
         return cls(opts, objective)
 
-    def siblings(self, hardware: tuple[int, ...]) -> list[tuple[int, ...]]:
+    def siblings(self, hardware: HardwarePoint) -> list[HardwarePoint]:
         """Unchecked points with the same chip count whose exact value equals this one's."""
-        import numpy as np
-
         self.done.add(hardware)
         value = self.values[np.ravel_multi_index(hardware, self.sizes)]
         close = np.flatnonzero(np.abs(self.values - value) <= 1e-12 * max(abs(value), 1e-12))
         found = []
         for index in close:
-            point = tuple(int(v) for v in self.points[index])
-            if point not in self.done and point[7] == hardware[7]:
+            point = as_point(self.points[index])
+            if point not in self.done and point.chips == hardware.chips:
                 self.done.add(point)
                 found.append(point)
                 if len(found) >= self.MAX_PER_ITERATION:

@@ -16,14 +16,18 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyomo.environ as pyo
+from pyomo.contrib.solver.common.factory import SolverFactory
 
 from synth.cost.chip import (
     PE_CODES, area_breakdown_mm2, chip_cost_breakdown_usd, peak_power_breakdown_w,
 )
 from synth.cost.constants import PE_SUPPORTS
 from synth.cost.dvfs import dynamic_energy_scale
-from synth.spec.requirements import Objective, ScenarioName
+from synth.vocabulary import Objective, Scenario
+from synth.solve.milp_choice import Choice
+from synth.spec.space import HardwarePoint
 from synth.solve.options import SpaceOptions, combo_service_times
+from synth.solve.per_inference import per_inference_bound
 
 # Operand width order: every layer of a wider precision moves at least as many bytes.
 PRECISION_WIDTH = {"int8": 0, "int8+fp16": 1, "fp16": 2, "bf16": 2, "fp32": 3}
@@ -42,25 +46,6 @@ HIGHS_OPTIONS = {"presolve": "off", "threads": 1, "mip_pool_soft_limit": 10, "mi
 # Strict inequalities (stability) are kept as >= with this margin in log space; the exact check
 # decides the boundary, so the margin only has to be smaller than any real difference.
 STRICT = 1e-9
-
-
-@dataclass(frozen=True, slots=True)
-class Choice:
-    """A design the MILP picked: indices into the option tables."""
-
-    shape: int
-    dataflow: int
-    pe: int
-    clock: int
-    sram: int
-    memory: int
-    cores: int  # index into grid.cores
-    chips: int  # index into grid.chips
-    plans: tuple[tuple[int, int, int], ...]  # per workload (batch idx, precision idx, pair idx)
-
-    @property
-    def hardware(self) -> tuple[int, ...]:
-        return (self.shape, self.dataflow, self.pe, self.clock, self.sram, self.memory, self.cores, self.chips)
 
 
 def _die_cost_tangents(opts: SpaceOptions, low: float, high: float, count: int = 48):
@@ -319,12 +304,12 @@ class DesignMilp:
             scenario = w.scenario
             if w.latency_ms is not None:
                 log_l = math.log(w.latency_ms / 1e3)
-                if scenario is ScenarioName.single_stream:
+                if scenario is Scenario.single_stream:
                     m.req.add(b.theta <= log_l)
                 else:  # server, multi_stream: no query beats a batch of one
                     m.req.add(b.theta1 <= log_l)
-            if w.qps is not None and scenario in (ScenarioName.server, ScenarioName.offline):
-                m.req.add(b.log_capacity >= math.log(w.qps) + (STRICT if scenario is ScenarioName.server else 0))
+            if w.qps is not None and scenario in (Scenario.server, Scenario.offline):
+                m.req.add(b.log_capacity >= math.log(w.qps) + (STRICT if scenario is Scenario.server else 0))
 
     def _objective(self) -> None:
         m, name = self.model, self.objective
@@ -337,7 +322,7 @@ class DesignMilp:
         elif name is Objective.min_latency:
             m.lat = pyo.Var(bounds=(-60, 60))
             for i, wo in self._counted():
-                theta = m.wl[i].theta if wo.workload.scenario in (ScenarioName.single_stream, ScenarioName.offline) \
+                theta = m.wl[i].theta if wo.workload.scenario in (Scenario.single_stream, Scenario.offline) \
                     else m.wl[i].theta1
                 m.req.add(m.lat >= theta)
             m.obj = pyo.Objective(expr=m.lat)
@@ -347,8 +332,6 @@ class DesignMilp:
                 m.req.add(m.tput <= m.wl[i].log_capacity - math.log(wo.workload.qps or 1.0))
             m.obj = pyo.Objective(expr=m.tput, sense=pyo.maximize)
         else:  # energy / cost per inference: a lower bound, see docs/formulation.md §5
-            from synth.solve.per_inference import per_inference_bound
-
             m.obj = pyo.Objective(expr=per_inference_bound(self))
 
     def _counted(self):
@@ -359,7 +342,6 @@ class DesignMilp:
     def solve(self, *, time_limit: float | None = None, rel_gap: float = 1e-9, cutoff: float | None = None):
         """cutoff: prune everything whose objective is not better than this value (the best
         exact design's, in the MILP's units); the solve is then infeasible when nothing beats it."""
-        from pyomo.contrib.solver.common.factory import SolverFactory
 
         if self._solver is None:
             self._solver = SolverFactory("highs")
@@ -400,7 +382,7 @@ class DesignMilp:
             else:
                 self.model.h[k].fix(1 if k == index else 0)
 
-    def cut_slower_hardware(self, hardware: tuple[int, ...]) -> None:
+    def cut_slower_hardware(self, hardware: HardwarePoint) -> None:
         """Remove every hardware configuration no faster than `hardware`: the same shape,
         dataflow, PE, cores and chips with a clock, SRAM and memory bandwidth no higher (and a
         memory no larger). Valid after a deterministic rejection: service time never drops on
@@ -464,7 +446,7 @@ class DesignMilp:
             sum(m.n[k] for k in range(len(g.cores)) if g.cores[k] >= g.cores[choice.cores]),
         ]
 
-    def cut_hardware(self, hardware: tuple[int, ...]) -> None:
+    def cut_hardware(self, hardware: HardwarePoint) -> None:
         """Remove every design on this hardware (to list alternatives on distinct hardware)."""
         m = self.model
         shape, dataflow, pe, clock, sram, memory, cores, chips = hardware

@@ -25,7 +25,7 @@ from synth.cost.dvfs import voltage_for_clock
 from synth.cost.constants import ACCUMULATOR_BYTES
 from synth.cost.systolic import DATAFLOW_CODES, buffer_words, split_gemm_cycles
 from synth.cost.workload import PRECISION_CODES, LayerTable, batch_figures, layer_mac_pj, sram_pj_per_bit
-from synth.spec.requirements import Requirements, ScenarioName, Workload
+from synth.spec.requirements import Requirements, Scenario, Workload
 from synth.spec.resolve import accuracy_table, resolve_model
 from synth.spec.space import Grid, design_grid
 
@@ -82,9 +82,9 @@ class SpaceOptions:
 
 
 def _batches(workload: Workload, grid: Grid) -> tuple[int, ...]:
-    if workload.scenario is ScenarioName.single_stream:
+    if workload.scenario is Scenario.single_stream:
         return (1,)
-    if workload.scenario is ScenarioName.multi_stream:
+    if workload.scenario is Scenario.multi_stream:
         small = tuple(b for b in grid.batch if b <= 8)
         return small or (min(grid.batch),)
     return grid.batch
@@ -144,7 +144,7 @@ def _charged_energy_tables(workload: Workload, table: LayerTable, tech: Technolo
     for R replicas, so the least over batches 1..B bounds it; a server's mean batch can be any
     size up to B and neither figure is monotone in the batch, so 0."""
     scenario = workload.scenario
-    if scenario is ScenarioName.multi_stream:
+    if scenario is Scenario.multi_stream:
         sizes = tuple(range(1, max(batches) + 1))
         picks = [b - 1 for b in batches]
         sram = np.minimum.accumulate(_sram_energy_table(table, tech, grid, core_values, sizes), axis=-1)[..., picks]
@@ -153,7 +153,7 @@ def _charged_energy_tables(workload: Workload, table: LayerTable, tech: Technolo
         return sram, np.minimum.accumulate(per_inference, axis=0)[picks]
     sram = _sram_energy_table(table, tech, grid, core_values, batches)
     dram = traffic / np.array(batches, dtype=float)[:, None, None]
-    if scenario is ScenarioName.server:
+    if scenario is Scenario.server:
         return np.zeros_like(sram), np.zeros_like(dram)
     return sram, dram
 

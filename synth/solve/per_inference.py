@@ -9,14 +9,28 @@ exp-tangents of log(leakage or unit cost) minus an upper bound on log(total rate
 from __future__ import annotations
 
 import math
+from typing import Any, Protocol
 
 import numpy as np
 import pyomo.environ as pyo
+from pyomo.repn import generate_standard_repn
 
 from synth.cost.dvfs import dynamic_energy_scale
-from synth.evaluation import SECONDS_PER_YEAR
-from synth.spec.requirements import Objective, ScenarioName
-from synth.solve.milp import DesignMilp
+from synth.evaluation.objective import SECONDS_PER_YEAR
+from synth.solve.options import SpaceOptions
+from synth.vocabulary import Objective, Scenario
+
+
+class DesignMilp(Protocol):
+    """What the bound reads of the MILP (synth.solve.milp.DesignMilp): its Pyomo model and the
+    per-joint figures it kept; a protocol, so this module does not import the MILP back."""
+
+    model: Any
+    objective: Objective
+    opts: SpaceOptions
+    combos: Any
+    joint: Any
+    chip_figures: Any
 
 # A server's rate in the exact figures is the simulation's measured throughput, which exceeds the
 # offered qps only by sampling noise (relative standard deviation <= 1 % over the >= 10^4 measured
@@ -81,13 +95,13 @@ def _log_total_rate_upper(milp: DesignMilp):
     uppers = []
     for i, wo in enumerate(o.workloads):
         w, b = wo.workload, m.wl[i]
-        if w.scenario is ScenarioName.server:
+        if w.scenario is Scenario.server:
             uppers.append(math.log(w.qps * SERVER_RATE_MARGIN))
-        elif w.scenario is ScenarioName.offline and w.qps is not None:
+        elif w.scenario is Scenario.offline and w.qps is not None:
             uppers.append(math.log(w.qps))
-        elif w.scenario is ScenarioName.offline:
+        elif w.scenario is Scenario.offline:
             uppers.append(b.log_capacity)
-        elif w.scenario is ScenarioName.single_stream:
+        elif w.scenario is Scenario.single_stream:
             uppers.append(-b.theta)
         else:
             uppers.append(math.log(8) - b.theta1)
@@ -164,8 +178,6 @@ def _energy_bound(milp: DesignMilp):
 
 def _expression_range(expr) -> tuple[float, float]:
     """Lower and upper value of a linear expression over its variables' bounds."""
-    from pyomo.repn import generate_standard_repn
-
     repn = generate_standard_repn(expr)
     low = high = float(repn.constant)
     for coef, var in zip(repn.linear_coefs, repn.linear_vars):

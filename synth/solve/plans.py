@@ -20,20 +20,26 @@ from dataclasses import dataclass
 import numpy as np
 
 from synth.cost.constants import PE_SUPPORTS
+from synth.cost.points import DesignPoints, figures_at
 from synth.cost.systolic import DATAFLOW_CODES
-from synth.cost.workload import PRECISION_CODES, batch_figures
-from synth.evaluation import SECONDS_PER_YEAR, percentile_of, serve
+from synth.cost.workload import PRECISION_CODES
+from synth.evaluation import percentile_of, serve, workload_seed
+from synth.evaluation.objective import (
+    SystemHardware, WorkloadFigures, evaluation_objective, objective_value, score,
+)
 from synth.results import Evaluation
 from synth.serving.bounds import server_feasible_necessary
 from synth.serving.scenarios import multi_stream_latency
-from synth.spec.requirements import Objective, ScenarioName
-from synth.spec.resolve import ResolvedPlan
 from synth.solve.check import evaluate_choice
-from synth.solve.milp import Choice
+from synth.solve.hardware import system_hardware
+from synth.solve.milp_choice import Choice
 from synth.solve.options import SpaceOptions
+from synth.solve.state import latency_tiebreak
+from synth.spec.resolve import ResolvedPlan
+from synth.spec.space import HardwarePoint
+from synth.vocabulary import MULTI_STREAM_SAMPLES, REL_TOL, Objective, Scenario
 
 MAX_COMBINATIONS = 200_000
-HARDWARE_OBJECTIVES = (Objective.min_power, Objective.min_area, Objective.min_unit_cost)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +51,25 @@ class PlanFigures:
     latency_ms: float  # at the workload's percentile (offline: one full batch)
     capacity_ips: float
     rate_ips: float  # inferences/s at the required load
-    energy_mj: float  # dynamic energy per inference at the batch it runs
+    dynamic_j: float  # dynamic energy per inference at the batch it runs
     weight_bytes: float
     timeout_ms: float
+    requested_ips: float | None  # the workload's qps
+
+    @property
+    def served(self) -> WorkloadFigures:
+        return WorkloadFigures(self.latency_ms, self.capacity_ips, self.rate_ips, self.dynamic_j, self.requested_ips)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanCandidate:
+    """A plan that passed every deterministic test, with its service table."""
+
+    plan: tuple[int, int, int]  # (batch idx, precision idx, pair idx)
+    cores: int  # replicas x cores per replica, per chip
+    service_s: np.ndarray  # service time by batch size - 1 (NaN where never read)
+    batch: int
+    replicas: int  # in all, over every chip
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,31 +87,29 @@ def _table_batches(wo) -> tuple[int, ...]:
     of one for deterministic scenarios; every size up to the largest for batching ones (a
     server serves partial batches, multi-stream splits its 8 samples)."""
     scenario = wo.workload.scenario
-    if scenario is ScenarioName.single_stream:
+    if scenario is Scenario.single_stream:
         return (1,)
-    if scenario is ScenarioName.offline:
+    if scenario is Scenario.offline:
         return tuple(sorted({1, *wo.batches}))
-    top = max(wo.batches) if scenario is ScenarioName.multi_stream else max(max(wo.batches), 8)
+    top = max(wo.batches) if scenario is Scenario.multi_stream else max(max(wo.batches), MULTI_STREAM_SAMPLES)
     return tuple(range(1, top + 1))
 
 
-def _tables(opts: SpaceOptions, hw: tuple[int, ...], i: int):
+def _tables(opts: SpaceOptions, hw: HardwarePoint, i: int):
     """Exact service time (s) and batch energy (J) for every (precision, cores per replica,
     batch - 1); NaN at batch sizes the workload never reads (_table_batches)."""
     g, wo = opts.grid, opts.workloads[i]
-    shape, dataflow, _, clock, sram, memory, cores, _ = hw
-    rows, cols = g.array_shapes[shape]
-    mem = g.memories[memory]
+    rows, cols = g.array_shapes[hw.shape]
+    mem = g.memories[hw.memory]
     sizes = _table_batches(wo)
     combos = list(itertools.product(range(len(wo.precisions)), wo.core_values, sizes))
-    size = len(combos)
-    fig = batch_figures(
-        wo.table, opts.tech, rows=np.full(size, rows), cols=np.full(size, cols), cores=np.full(size, g.cores[cores]),
-        dataflow=np.full(size, DATAFLOW_CODES[g.dataflows[dataflow]]), clock_ghz=np.full(size, g.clock_ghz[clock]),
-        voltage_v=np.full(size, opts.voltages[clock]), sram_mib=np.full(size, g.sram_mib[sram]),
-        bandwidth_gbps=np.full(size, mem.bandwidth_gbps), dram_pj_per_bit=np.full(size, mem.pj_per_bit),
-        batch=np.array([b for _, _, b in combos]), cores_per_replica=np.array([c for _, c, _ in combos]),
-        precision=np.array([PRECISION_CODES[wo.precisions[q]] for q, _, _ in combos]))
+    point = DesignPoints.one(rows=rows, cols=cols, cores=g.cores[hw.cores], dataflow=DATAFLOW_CODES[g.dataflows[hw.dataflow]],
+                            clock_ghz=g.clock_ghz[hw.clock], voltage_v=opts.voltages[hw.clock],
+                            sram_mib=g.sram_mib[hw.sram], bandwidth_gbps=mem.bandwidth_gbps,
+                            dram_pj_per_bit=mem.pj_per_bit)
+    fig = figures_at(wo.table, opts.tech, point, batch=np.array([b for _, _, b in combos]),
+                     cores_per_replica=np.array([c for _, c, _ in combos]),
+                     precision=np.array([PRECISION_CODES[wo.precisions[q]] for q, _, _ in combos]))
     shape3 = (len(wo.precisions), len(wo.core_values), max(sizes))
     index = np.array(sizes) - 1
     service, energy = np.full(shape3, np.nan), np.full(shape3, np.nan)
@@ -101,7 +121,7 @@ def _tables(opts: SpaceOptions, hw: tuple[int, ...], i: int):
 class _Workload:
     """Plans of one workload on one hardware, judged lazily (server plans need a simulation)."""
 
-    def __init__(self, opts: SpaceOptions, hw: tuple[int, ...], i: int, seed: int):
+    def __init__(self, opts: SpaceOptions, hw: HardwarePoint, i: int, seed: int):
         self.opts, self.hw, self.i, self.seed = opts, hw, i, seed
         self.wo = opts.workloads[i]
         self.service, self.energy = _tables(opts, hw, i)
@@ -109,13 +129,13 @@ class _Workload:
         self.simulated_rejections = 0
         self.candidates = self._deterministic()
 
-    def _deterministic(self) -> list[tuple]:
-        """(plan, cores, table, batch, total replicas) passing every deterministic test."""
+    def _deterministic(self) -> list[PlanCandidate]:
+        """The plans passing every deterministic test."""
         g, wo, w = self.opts.grid, self.wo, self.wo.workload
-        chips, pe, cores_total = g.chips[self.hw[7]], g.precisions[self.hw[2]], g.cores[self.hw[6]]
+        chips, pe, cores_total = g.chips[self.hw.chips], g.precisions[self.hw.pe], g.cores[self.hw.cores]
         # The simulator's necessary conditions (stability, batch of one, utilization) only get
         # harder as service times grow, so a plan failing them fails on slower hardware too.
-        server_bound = w.scenario is ScenarioName.server and w.qps is not None and w.latency_ms is not None
+        server_bound = w.scenario is Scenario.server and w.qps is not None and w.latency_ms is not None
         percentile = percentile_of(w)
         kept = []
         for j, batch in enumerate(wo.batches):
@@ -128,43 +148,44 @@ class _Workload:
                     table = self.service[q, wo.core_values.index(per_replica)]
                     total = replicas * chips
                     capacity = total * batch / table[batch - 1]
-                    if w.qps is not None and w.scenario is ScenarioName.server and not capacity > w.qps:
+                    if w.qps is not None and w.scenario is Scenario.server and not capacity > w.qps:
                         continue
-                    if w.qps is not None and w.scenario is ScenarioName.offline and capacity < w.qps * (1 - 1e-9):
+                    if w.qps is not None and w.scenario is Scenario.offline and capacity < w.qps * (1 - REL_TOL):
                         continue
-                    if w.latency_ms is not None and table[0] * 1e3 > w.latency_ms * (1 + 1e-9):
+                    if w.latency_ms is not None and table[0] * 1e3 > w.latency_ms * (1 + REL_TOL):
                         continue
                     if server_bound and not server_feasible_necessary(table[:batch], total, batch, w.qps,
                                                                       w.latency_ms / 1e3, percentile):
                         continue
-                    kept.append(((j, q, r), replicas * per_replica, table, batch, total))
+                    kept.append(PlanCandidate((j, q, r), replicas * per_replica, table, batch, total))
         return kept
 
-    def figures(self, candidate) -> PlanFigures | None:
+    def figures(self, candidate: PlanCandidate) -> PlanFigures | None:
         """Exact figures of a candidate plan, or None when it misses a requirement."""
-        (j, q, r), cores, table, batch, total = candidate
+        (j, q, r), cores, table, batch, total = (candidate.plan, candidate.cores, candidate.service_s,
+                                                 candidate.batch, candidate.replicas)
         wo, w = self.wo, self.wo.workload
         per_replica = wo.pairs[r][1]
         energy = self.energy[q, wo.core_values.index(per_replica)]
         capacity = total * batch / table[batch - 1]
         timeout = 0.0
-        if w.scenario is ScenarioName.single_stream:
+        if w.scenario is Scenario.single_stream:
             latency, rate, run = table[0], 1 / table[0], 1
-        elif w.scenario is ScenarioName.multi_stream:
+        elif w.scenario is Scenario.multi_stream:
             latency = multi_stream_latency(table[:batch], total)
-            rate, run = 8 / latency, min(math.ceil(8 / total), batch)
-        elif w.scenario is ScenarioName.offline:
+            rate, run = MULTI_STREAM_SAMPLES / latency, min(math.ceil(MULTI_STREAM_SAMPLES / total), batch)
+        elif w.scenario is Scenario.offline:
             latency, run = table[batch - 1], batch
             rate = capacity if w.qps is None else min(w.qps, capacity)
         else:
             served = None
             for timeout in self._timeouts(table, batch):
-                plan = ResolvedPlan(batch, total // self.opts.grid.chips[self.hw[7]], per_replica,
+                plan = ResolvedPlan(batch, total // self.opts.grid.chips[self.hw.chips], per_replica,
                                     wo.precisions[q], timeout)
                 self.simulations += 1
-                served = serve(w, plan, table[: max(batch, 8)], total, self.seed + self.i)
-                verdict = served.simulation["sla_verdict"]
-                if served.stable and verdict in ("met", "no bound"):
+                served = serve(w, plan, table[: max(batch, MULTI_STREAM_SAMPLES)], total,
+                               workload_seed(self.seed, self.i))
+                if served.accepted:
                     break
             else:
                 self.simulated_rejections += 1
@@ -172,11 +193,11 @@ class _Workload:
             latency, rate = served.at_percentile_s, served.throughput_ips
             run = max(1, int(round(served.batch_run)))
         latency_ms = latency * 1e3
-        if w.latency_ms is not None and latency_ms > w.latency_ms * (1 + 1e-9):
+        if w.latency_ms is not None and latency_ms > w.latency_ms * (1 + REL_TOL):
             return None
         return PlanFigures(plan=(j, q, r), cores=cores, latency_ms=latency_ms, capacity_ips=capacity, rate_ips=rate,
-                           energy_mj=energy[run - 1] / run * 1e3, weight_bytes=float(wo.weight_bytes[q]),
-                           timeout_ms=timeout)
+                           dynamic_j=float(energy[run - 1]) / run, weight_bytes=float(wo.weight_bytes[q]),
+                           timeout_ms=timeout, requested_ips=w.qps)
 
     def _timeouts(self, table, batch) -> list[float]:
         """Timeout 0 (run what is waiting), then half the slack between the bound and a full
@@ -188,35 +209,16 @@ class _Workload:
         return [0.0, slack / 2] if slack > 0 else [0.0]
 
 
-def _hardware_figures(opts: SpaceOptions, hw: tuple[int, ...]) -> dict[str, float]:
-    """Per-system peak power, area, unit cost and leakage of one hardware point (cost core)."""
-    from synth.solve.exhaustive import hardware_figures
-
-    return {k: float(v[0]) for k, v in hardware_figures(opts, np.array([hw])).items()}
-
-
-def _rank(objective: Objective, focus: int | None, hardware: dict[str, float], opts: SpaceOptions):
-    """Score of a combination (smaller is better): exact, or a lower bound of the exact score."""
-    tech = opts.tech
-    life_s = tech.service_life_years * SECONDS_PER_YEAR
-
+def _rank(objective: Objective, focus: int | None, hardware: SystemHardware, opts: SpaceOptions):
+    """Score of a combination (smaller is better): the exact objective function on the plans'
+    exact figures (synth.evaluation.objective), or with `focus` one workload's latency or
+    capacity (diagnosis)."""
     def rank(combo: tuple[PlanFigures, ...]) -> float:
-        if objective in HARDWARE_OBJECTIVES:
-            return {Objective.min_power: hardware["power"], Objective.min_area: hardware["area"],
-                    Objective.min_unit_cost: hardware["cost"]}[objective]
-        if objective is Objective.min_latency:
-            return combo[focus].latency_ms if focus is not None else max(p.latency_ms for p in combo)
-        if objective is Objective.max_throughput:
-            if focus is not None:
-                return -combo[focus].capacity_ips
-            rates = [w.workload.qps or 1.0 for w in opts.workloads]
-            return -min(p.capacity_ips / r for p, r in zip(combo, rates)) * sum(rates)
-        total_rate = sum(p.rate_ips for p in combo)
-        average_w = hardware["leakage"] + sum(p.rate_ips * p.energy_mj / 1e3 for p in combo)
-        if objective is Objective.min_energy_per_inference:
-            return average_w / total_rate * 1e3
-        energy_usd = average_w / 1e3 * life_s / 3600 * tech.electricity_usd_per_kwh
-        return (hardware["cost"] + energy_usd) / (total_rate * life_s)
+        if focus is not None and objective is Objective.min_latency:
+            return combo[focus].latency_ms
+        if focus is not None and objective is Objective.max_throughput:
+            return -combo[focus].capacity_ips
+        return score(objective, objective_value(objective, hardware, [p.served for p in combo], opts.tech))
 
     return rank
 
@@ -228,15 +230,15 @@ def _pareto(plans: list[PlanFigures], objective: Objective) -> list[PlanFigures]
     that workload's energy in the system average), so a plan only beats plans of the same
     rate there."""
     def key(p: PlanFigures):
-        if objective in HARDWARE_OBJECTIVES:
+        if objective.hardware_only:
             return (p.cores, p.weight_bytes)
         if objective is Objective.min_latency:
             return (p.cores, p.latency_ms, p.weight_bytes)
         if objective is Objective.max_throughput:
             return (p.cores, -p.capacity_ips, p.weight_bytes)
-        return (p.cores, p.energy_mj, p.weight_bytes)
+        return (p.cores, p.dynamic_j, p.weight_bytes)
 
-    same_rate_only = objective in (Objective.min_energy_per_inference, Objective.min_cost_per_inference)
+    same_rate_only = objective.per_inference
     keyed = sorted(((key(p), p) for p in plans), key=lambda item: item[0])
     front: list[tuple] = []
     for k, p in keyed:
@@ -246,15 +248,15 @@ def _pareto(plans: list[PlanFigures], objective: Objective) -> list[PlanFigures]
     return [p for _, p in front]
 
 
-def best_on_hardware(opts: SpaceOptions, hw: tuple[int, ...], *, objective: Objective, focus: int | None,
+def best_on_hardware(opts: SpaceOptions, hw: HardwarePoint, *, objective: Objective, focus: int | None,
                      seed: int) -> HardwareAnswer:
     """The exact best design on this hardware, or None when no plans meet the requirements."""
     workloads = [_Workload(opts, hw, i, seed) for i in range(len(opts.workloads))]
     if any(not w.candidates for w in workloads):
         return HardwareAnswer(None, (), None, True, 0, 0)
-    cores_total = opts.grid.cores[hw[6]]
-    capacity = opts.grid.memories[hw[5]].capacity_gib * 2**30
-    if objective in HARDWARE_OBJECTIVES:
+    cores_total = opts.grid.cores[hw.cores]
+    capacity = opts.grid.memories[hw.memory].capacity_gib * 2**30
+    if objective.hardware_only:
         chosen = _fewest_cores(workloads, cores_total)
         if chosen is None:
             return _rejected(workloads)
@@ -266,7 +268,7 @@ def best_on_hardware(opts: SpaceOptions, hw: tuple[int, ...], *, objective: Obje
             if not judged:
                 return _rejected(workloads)
             options.append(_pareto(judged, objective))
-    rank = _rank(objective, focus, _hardware_figures(opts, hw), opts)
+    rank = _rank(objective, focus, system_hardware(opts, hw), opts)
     combos = _combinations(options, cores_total, capacity)
     simulations = sum(w.simulations for w in workloads)
     if not combos:
@@ -274,23 +276,19 @@ def best_on_hardware(opts: SpaceOptions, hw: tuple[int, ...], *, objective: Obje
     checks, best = 0, None
     for combo in sorted(combos, key=rank):
         bound = rank(combo)
-        if best is not None and bound >= best[0] - 1e-9 * max(abs(best[0]), 1e-12):
+        if best is not None and bound >= best[0] - REL_TOL * max(abs(best[0]), 1e-12):
             break
-        choice = Choice(*hw, tuple(p.plan for p in combo))
+        choice = Choice.on(hw, tuple(p.plan for p in combo))
         timeouts = tuple(p.timeout_ms for p in combo)
         evaluation = evaluate_choice(opts, choice, seed, timeouts)
         checks += 1
         if evaluation.feasible:
             value = exact_score(evaluation, objective, focus, opts)
-            if best is None or (value, _worst_latency(evaluation)) < (best[0], _worst_latency(best[3])):
+            if best is None or (value, latency_tiebreak(evaluation)) < (best[0], latency_tiebreak(best[3])):
                 best = (value, choice, timeouts, evaluation)
     if best is None:
         return HardwareAnswer(None, (), None, False, checks, simulations)
     return HardwareAnswer(best[1], best[2], best[3], False, checks, simulations)
-
-
-def _worst_latency(evaluation: Evaluation) -> float:
-    return max(w.latency_at_percentile_ms for w in evaluation.workloads)
 
 
 def _fewest_cores(workloads: list[_Workload], cores_total: int):
@@ -298,22 +296,22 @@ def _fewest_cores(workloads: list[_Workload], cores_total: int):
     candidates in that order; with a hardware objective any fitting combination is optimal.
     The other workloads take at least their chosen (or smallest candidate) plan's cores, so a
     plan needing more than what is left can never fit: judging stops there (None)."""
-    least = [min(c[1] for c in w.candidates) for w in workloads]
+    least = [min(c.cores for c in w.candidates) for w in workloads]
     chosen = []
     for k, w in enumerate(workloads):
         spare = cores_total - sum(p.cores for p, _ in chosen) - sum(least[k + 1:])
-        ordered = sorted(w.candidates, key=lambda c: (c[1], c[2][0]))
+        ordered = sorted(w.candidates, key=lambda c: (c.cores, c.service_s[0]))
         found = None
         for candidate in ordered:
-            if candidate[1] > spare:
+            if candidate.cores > spare:
                 break
             found = w.figures(candidate)
             if found is not None:
                 break
         if found is None:
             return None
-        same_cores = [f for f in (w.figures(c) for c in ordered if c[1] == found.cores and c is not candidate)
-                      if f is not None] if w.wo.workload.scenario is not ScenarioName.server else []
+        same_cores = [f for f in (w.figures(c) for c in ordered if c.cores == found.cores and c is not candidate)
+                      if f is not None] if w.wo.workload.scenario is not Scenario.server else []
         chosen.append((found, [found] + same_cores))
     return chosen
 
@@ -333,12 +331,11 @@ def _combinations(options, cores_total: int, capacity_bytes: float):
 
 
 def exact_score(evaluation: Evaluation, objective: Objective, focus: int | None, opts: SpaceOptions) -> float:
-    """The exact objective of an evaluation as a score (smaller is better)."""
-    from synth.evaluation import objective_value
-
+    """The exact objective of an evaluation as a score (smaller is better); with `focus`, one
+    workload's latency or capacity (diagnosis). The requirements' own objective is the value
+    the evaluator computed; another objective is read off the evaluation's figures."""
     if focus is not None and objective is Objective.min_latency:
         return evaluation.workloads[focus].latency_at_percentile_ms
     if focus is not None and objective is Objective.max_throughput:
         return -evaluation.workloads[focus].capacity_ips
-    value = objective_value(objective, evaluation.system, evaluation.workloads, opts.req)
-    return -value if objective is Objective.max_throughput else value
+    return score(objective, evaluation_objective(objective, evaluation, [w.workload.qps for w in opts.workloads]))

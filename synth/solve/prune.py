@@ -39,7 +39,7 @@ import numpy as np
 from synth.cost.chip import PE_AREA_UM2_45NM, PE_CODES, PE_OPERAND_BYTES, PE_PEAK_PJ_45NM
 from synth.cost.constants import PE_SUPPORTS
 from synth.cost.workload import PRECISION_CODES, layer_bytes, layer_mac_pj
-from synth.spec.requirements import Objective, ScenarioName
+from synth.spec.requirements import Objective, Scenario
 from synth.solve.options import SpaceOptions, WorkloadOptions
 
 
@@ -73,13 +73,13 @@ def _faster_never_hurts(opts: SpaceOptions) -> bool:
     is charged at the batch it runs, which shrinks when service gets faster, and the energy per
     inference of a smaller batch can be higher: so not with a server either."""
     per_inference = opts.req.objective in (Objective.min_energy_per_inference, Objective.min_cost_per_inference)
-    served = any(wo.workload.scenario is ScenarioName.server for wo in opts.workloads)
+    served = any(wo.workload.scenario is Scenario.server for wo in opts.workloads)
     return not per_inference or (len(opts.workloads) == 1 and not served)
 
 
 def _fewer_replicas(opts: SpaceOptions, wo: WorkloadOptions, notes: list[str]) -> WorkloadOptions:
     """A single-stream workload runs one replica unless the objective is throughput."""
-    if wo.workload.scenario is not ScenarioName.single_stream or opts.req.objective is Objective.max_throughput:
+    if wo.workload.scenario is not Scenario.single_stream or opts.req.objective is Objective.max_throughput:
         return wo
     pairs = tuple(pair for pair in wo.pairs if pair[0] == 1)
     if len(pairs) < len(wo.pairs):

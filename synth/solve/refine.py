@@ -17,35 +17,31 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import optuna
+from optuna.storages import JournalStorage
+from optuna.storages.journal import JournalFileBackend
+
 from synth.errors import SpecError
 from synth.evaluation import evaluate_resolved
-from synth.results import Evaluation
-from synth.spec.design import Design
-from synth.spec.requirements import Objective, ScenarioName
-from synth.spec.resolve import resolve_design
+from synth.results import Evaluation, Refinement
 from synth.solve.options import SpaceOptions
+from synth.spec.design import Design
+from synth.spec.resolve import resolve_design
+from synth.vocabulary import Objective, Scenario
 
 DEFAULT_TRIALS = 40
 PENALTY = 1e30
 
 
 @dataclass(frozen=True, slots=True)
-class Refinement:
-    trials: int  # trials of this study (all processes sharing it)
-    own_trials: int  # trials this process ran
-    seconds: float
-    objective_before: float
-    objective_after: float
-    gain_pct: float
-    changes: dict[str, list[Any]]
-    storage: str
-    study: str
-    evaluation: Evaluation | None = field(default=None, compare=False)  # set when it improved
+class RefinementRun:
+    """A refinement's summary and, when it improved, the improved design's exact evaluation."""
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"trials": self.trials, "own_trials": self.own_trials, "seconds": self.seconds,
-                "objective_before": self.objective_before, "objective_after": self.objective_after,
-                "gain_pct": self.gain_pct, "changes": self.changes, "storage": self.storage, "study": self.study}
+    summary_fields: dict[str, Any]
+    evaluation: Evaluation | None = field(default=None, compare=False)
+
+    def summary(self) -> Refinement:
+        return Refinement(**self.summary_fields)
 
 
 def _storage(url: str | None):
@@ -54,9 +50,6 @@ def _storage(url: str | None):
         return None, "memory"
     if "://" in url:
         return url, url
-    from optuna.storages import JournalStorage
-    from optuna.storages.journal import JournalFileBackend
-
     return JournalStorage(JournalFileBackend(url)), f"journal:{url}"
 
 
@@ -84,10 +77,10 @@ def _suggest(trial, base: dict, opts: SpaceOptions) -> dict:
     design["sram_mib"] = trial.suggest_float("sram_mib", low, high)
     for workload in opts.req.workloads:
         plan = design["workloads"][workload.name]
-        if workload.scenario in (ScenarioName.server, ScenarioName.offline):
+        if workload.scenario in (Scenario.server, Scenario.offline):
             low, high = _between(g.batch, plan["batch"])
             plan["batch"] = trial.suggest_int(f"{workload.name}.batch", int(low), int(high))
-        if workload.scenario is ScenarioName.server and workload.latency_ms is not None:
+        if workload.scenario is Scenario.server and workload.latency_ms is not None:
             plan["batch_timeout_ms"] = trial.suggest_float(f"{workload.name}.batch_timeout_ms", 0.0,
                                                            workload.latency_ms)
     return design
@@ -97,9 +90,9 @@ def _base_params(base: dict, opts: SpaceOptions) -> dict:
     params = {"clock_ghz": base["clock_ghz"], "sram_mib": base["sram_mib"]}
     for workload in opts.req.workloads:
         plan = base["workloads"][workload.name]
-        if workload.scenario in (ScenarioName.server, ScenarioName.offline):
+        if workload.scenario in (Scenario.server, Scenario.offline):
             params[f"{workload.name}.batch"] = plan["batch"]
-        if workload.scenario is ScenarioName.server and workload.latency_ms is not None:
+        if workload.scenario is Scenario.server and workload.latency_ms is not None:
             params[f"{workload.name}.batch_timeout_ms"] = min(plan["batch_timeout_ms"], workload.latency_ms)
     return params
 
@@ -113,12 +106,9 @@ def _evaluate(opts: SpaceOptions, design: dict, seed: int) -> Evaluation | None:
 
 
 def refine(opts: SpaceOptions, base: Evaluation, *, seed: int, trials: int = DEFAULT_TRIALS,
-           time_limit_s: float = 10.0, storage: str | None = None) -> Refinement:
+           time_limit_s: float = 10.0, storage: str | None = None) -> RefinementRun:
     """Refine `base` (an exact-feasible design); never returns a worse or infeasible design."""
-    import optuna
-
     started = time.perf_counter()
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
     objective = opts.req.objective
     backend, storage_name = _storage(storage)
     study_name = f"synth-refine-{opts.req.name}-seed{seed}"
@@ -129,6 +119,7 @@ def refine(opts: SpaceOptions, base: Evaluation, *, seed: int, trials: int = DEF
     before = _score(objective, base.objective_value)
     best: tuple[float, Evaluation] = (before, base)
     own = 0
+    # `trials` is the budget that shapes the answer; the time limit is a safety stop only.
     while own < trials and time.perf_counter() - started < time_limit_s:
         trial = study.ask()
         design = _suggest(trial, base.design, opts)
@@ -149,12 +140,12 @@ def refine(opts: SpaceOptions, base: Evaluation, *, seed: int, trials: int = DEF
     improved = best[0] < before - 1e-12 * max(abs(before), 1.0)
     after_eval = best[1] if improved else base
     changes = _changes(base.design, after_eval.design) if improved else {}
-    sign = -1 if objective is Objective.max_throughput else 1
-    return Refinement(
+    sign = -1 if objective.maximize else 1
+    return RefinementRun(dict(
         trials=len(study.trials), own_trials=own, seconds=time.perf_counter() - started,
         objective_before=sign * before, objective_after=sign * best[0] if improved else sign * before,
         gain_pct=(before - best[0]) / abs(before) * 100 if improved and before else 0.0,
-        changes=changes, storage=storage_name, study=study_name, evaluation=after_eval if improved else None)
+        changes=changes, storage=storage_name, study=study_name), evaluation=after_eval if improved else None)
 
 
 def _adopt_shared(study, opts: SpaceOptions, best, seed: int):

@@ -6,77 +6,66 @@ import math
 import time
 from dataclasses import replace
 
-from synth.solve.refine import DEFAULT_TRIALS
-from synth.results import Evaluation
-from synth.spec.requirements import Requirements
+from typing import Any
+
+from synth.results import Certificate, Evaluation, Result
 from synth.solve.diagnose import diagnose
-from synth.solve.loop import SearchState, run_loop
-from synth.solve.plans import best_on_hardware, exact_score
+from synth.solve.exhaustive import exhaustive_search
+from synth.solve.heuristic import heuristic_search
+from synth.solve.loop import run_loop
 from synth.solve.milp import DesignMilp
 from synth.solve.options import SpaceOptions, space_options, without_precision
+from synth.solve.plans import best_on_hardware, exact_score
 from synth.solve.prune import prune
-from synth.solve.result import Certificate, Result, Status
+from synth.solve.refine import refine
+from synth.solve.search_options import SearchOptions
+from synth.solve.state import Scored, SearchState
+from synth.spec.requirements import Requirements
+from synth.spec.space import HardwarePoint
+from synth.vocabulary import Method, SolutionStatus, Termination
 
-METHODS = ("milp", "exhaustive", "optuna", "random")
-ALTERNATIVES = 5
-DEFAULT_TIME_LIMIT_S = 120.0
+METHODS = tuple(m.value for m in Method)
 
 
-def synthesize(requirements: Requirements, *, method: str = "milp", seed: int = 0,
-               time_limit_s: float | None = None, refine: bool = True, alternatives: int = ALTERNATIVES,
-               diagnose_infeasible: bool = True, refine_trials: int = DEFAULT_TRIALS,
-               refine_time_s: float = 10.0, storage: str | None = None, hints: tuple[dict, ...] = ()) -> Result:
+def synthesize(requirements: Requirements, options: SearchOptions | None = None, *, seed: int = 0,
+               **changes: Any) -> Result:
     """The lowest-cost design that meets every requirement, with its certificate.
 
-    method: "milp" (default; proven optimal over the grid), "exhaustive" (every point through
-    the exact evaluator; small spaces only), "optuna" or "random" (heuristics over the same
-    space and evaluator, for comparison; they prove nothing). With `refine`, Optuna then
-    searches the continuous knobs around the best design (synth.refine) and keeps only
-    exact-feasible improvements; the certificate stays the grid's. `storage` shares the
-    refinement study between processes (a journal file path or a database URL). `hints`:
-    designs (design-file mappings, e.g. other results' `design`) whose hardware the MILP
-    method checks exactly before its first solve; those off the grid are ignored. They only
-    speed the search up (a good design and its cutoff known early); the answer is the same."""
+    `options` (SearchOptions) says how to search; keyword `changes` change its fields
+    (`synthesize(req, method="exhaustive", refine=False)`; an unknown name is a TypeError).
+    The same requirements, options and seed give the same result on any machine."""
     if not 0 <= seed < 2**32:
         raise ValueError(f"seed must be within [0, 2**32 - 1], got {seed}")
-    result = _search(requirements, method=method, seed=seed, time_limit_s=time_limit_s,
-                     alternatives=alternatives, diagnose_infeasible=diagnose_infeasible, hints=hints)
+    options = (options or SearchOptions()).with_changes(**changes)
+    result = _search(requirements, options, seed=seed)
     result = replace(result, requirements=requirements.model_dump(mode="json", exclude_none=True, warnings=False))
-    if not refine or result.evaluation is None:
+    if not options.refine or result.evaluation is None:
         return result
-    from synth.solve.refine import refine as run_refinement
-
     opts = space_options(requirements)
-    refinement = run_refinement(opts, result.evaluation, seed=seed, trials=refine_trials,
-                                time_limit_s=refine_time_s, storage=storage)
+    refinement = refine(opts, result.evaluation, seed=seed, trials=options.refine_trials,
+                        time_limit_s=options.refine_time_s, storage=options.storage)
     improved = refinement.evaluation
-    return replace(result, refinement=refinement.to_dict(),
+    return replace(result, refinement=refinement.summary(),
                    evaluation=improved or result.evaluation,
                    design=improved.design if improved else result.design)
 
 
-def _search(requirements: Requirements, *, method: str, seed: int, time_limit_s: float | None,
-            alternatives: int, diagnose_infeasible: bool, hints: tuple[dict, ...] = ()) -> Result:
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+def _search(requirements: Requirements, options: SearchOptions, *, seed: int) -> Result:
+    method = options.method
     started = time.perf_counter()
-    limit = DEFAULT_TIME_LIMIT_S if time_limit_s is None else time_limit_s
-    deadline = started + limit
+    deadline = started + options.deadline_s
     opts = space_options(requirements)
     build_s = time.perf_counter() - started
     if without_precision(opts):
         return _no_precision(opts, method=method, seed=seed, started=started, build_s=build_s, deadline=deadline,
-                             diagnose_infeasible=diagnose_infeasible)
-    if method == "milp":
+                             diagnose_infeasible=options.diagnose_infeasible)
+    if method is Method.milp:
         return _milp(opts, seed=seed, started=started, deadline=deadline, build_s=build_s,
-                     alternatives=alternatives, diagnose_infeasible=diagnose_infeasible, hints=hints)
-    if method == "exhaustive":
-        from synth.solve.exhaustive import exhaustive_search
-
+                     alternatives=options.alternatives, diagnose_infeasible=options.diagnose_infeasible,
+                     hints=options.hints)
+    if method is Method.exhaustive:
         state = exhaustive_search(opts, seed=seed, deadline=deadline)
     else:
-        from synth.solve.heuristic import heuristic_search
-
         state = heuristic_search(opts, method=method, seed=seed, deadline=deadline)
     return _result(opts, state, method=method, seed=seed, started=started, build_s=build_s)
 
@@ -104,7 +93,7 @@ def _milp(opts: SpaceOptions, *, seed, started, deadline, build_s, alternatives,
     relaxation = ()
     if state.infeasible and diagnose_infeasible:
         relaxation = diagnose(opts, seed=seed, deadline=deadline)
-    return _result(opts, state, method="milp", seed=seed, started=started, build_s=build_s,
+    return _result(opts, state, method=Method.milp, seed=seed, started=started, build_s=build_s,
                    extra_alternatives=extra, relaxation=relaxation, pruned=pruned.notes)
 
 
@@ -119,12 +108,12 @@ def _alternatives(opts: SpaceOptions, milp: DesignMilp, state: SearchState, *, s
     spent so far, at least 0.5 s)."""
     if not state.feasible or wanted <= 0:
         return []
-    best_choice = state.best()[1]
+    best_choice = state.best().choice
     seen = {best_choice.hardware}
     found: list = []
-    for item in sorted(state.feasible, key=lambda item: item[0]):
-        if item[1].hardware not in seen:
-            seen.add(item[1].hardware)
+    for item in sorted(state.feasible, key=lambda item: item.score):
+        if item.choice.hardware not in seen:
+            seen.add(item.choice.hardware)
             found.append(item)
     for hardware in _neighbours(opts, best_choice.hardware):
         if hardware in seen or time.perf_counter() > deadline:
@@ -132,8 +121,8 @@ def _alternatives(opts: SpaceOptions, milp: DesignMilp, state: SearchState, *, s
         seen.add(hardware)
         answer = best_on_hardware(opts, hardware, objective=milp.objective, focus=milp.focus, seed=seed)
         if answer.evaluation is not None:
-            found.append((exact_score(answer.evaluation, milp.objective, milp.focus, opts), answer.choice,
-                          answer.evaluation))
+            found.append(Scored(exact_score(answer.evaluation, milp.objective, milp.focus, opts), answer.choice,
+                                answer.evaluation))
     for hardware in seen:
         milp.cut_hardware(hardware)
     spent = state.solve_s + state.check_s
@@ -144,12 +133,12 @@ def _alternatives(opts: SpaceOptions, milp: DesignMilp, state: SearchState, *, s
         if best is None:
             break
         found.append(best)
-        milp.cut_hardware(best[1].hardware)
-    found.sort(key=lambda item: item[0])
+        milp.cut_hardware(best.choice.hardware)
+    found.sort(key=lambda item: item.score)
     return found[:wanted]
 
 
-def hardware_of(opts: SpaceOptions, design: dict) -> tuple[int, ...] | None:
+def hardware_of(opts: SpaceOptions, design: dict) -> HardwarePoint | None:
     """The hardware point of a design mapping in this space's grid, or None if it is off it."""
     g = opts.grid
     memory = design["memory"] if isinstance(design["memory"], str) else design["memory"]["name"]
@@ -164,19 +153,20 @@ def hardware_of(opts: SpaceOptions, design: dict) -> tuple[int, ...] | None:
         if index is None:
             return None
         point.append(index)
-    return tuple(point)
+    return HardwarePoint(*point)
 
 
-def _neighbours(opts: SpaceOptions, hardware: tuple[int, ...]) -> list[tuple[int, ...]]:
-    """Hardware points one step from `hardware` along each design variable."""
-    g = opts.grid
-    sizes = (len(g.array_shapes), len(g.dataflows), len(g.precisions), len(g.clock_ghz), len(g.sram_mib),
-             len(g.memories), len(g.cores), len(g.chips))
+def _neighbours(opts: SpaceOptions, hardware: HardwarePoint) -> list[HardwarePoint]:
+    """Hardware points one step from `hardware` along each design variable (every value of the
+    unordered axes: dataflow and memory)."""
+    sizes = opts.grid.axis_sizes()
+    unordered = ("dataflow", "memory")
     points = []
-    for axis, size in enumerate(sizes):
-        for value in range(size) if axis in (1, 5) else (hardware[axis] - 1, hardware[axis] + 1):
+    for axis, (name, size) in enumerate(zip(HardwarePoint._fields, sizes)):
+        values = range(size) if name in unordered else (hardware[axis] - 1, hardware[axis] + 1)
+        for value in values:
             if 0 <= value < size and value != hardware[axis]:
-                points.append(hardware[:axis] + (value,) + hardware[axis + 1:])
+                points.append(hardware._replace(**{name: value}))
     return points
 
 
@@ -185,27 +175,35 @@ def _result(opts: SpaceOptions, state: SearchState, *, method, seed, started, bu
     best = state.best()
     objective = opts.req.objective
     if best is not None:
-        status = Status.optimal if state.proven else Status.feasible
+        status = SolutionStatus.optimal if state.proven else SolutionStatus.feasible
     else:
-        status = Status.infeasible if state.infeasible else Status.unknown
-    value = best[0] if best else None
+        status = SolutionStatus.infeasible if state.infeasible else SolutionStatus.unknown
+    value = best.score if best else None
     bound = state.bound
     gap = None
     if value is not None and bound is not None and math.isfinite(bound):
         gap = max(0.0, (value - bound) / max(abs(value), 1e-12))
-    sign = -1.0 if objective.value == "max_throughput" else 1.0
+    sign = -1.0 if objective.maximize else 1.0
     certificate = Certificate(
         objective=None if value is None else sign * value,
         bound=None if bound is None or not math.isfinite(bound) else sign * bound,
         gap=gap, iterations=state.iterations, cuts=state.cuts, exact_checks=state.checks,
         build_s=build_s, solve_s=state.solve_s, check_s=state.check_s,
-        seconds=time.perf_counter() - started, method=method, notes=tuple(state.notes), pruned=tuple(pruned))
-    evaluation: Evaluation | None = best[2] if best else None
-    alternatives = tuple(item[2] for item in extra_alternatives)
-    return Result(status=status, method=method, seed=seed, objective_name=objective.value,
+        seconds=time.perf_counter() - started, method=method, notes=tuple(state.notes), pruned=tuple(pruned),
+        termination=_termination(state))
+    evaluation: Evaluation | None = best.evaluation if best else None
+    alternatives = tuple(item.evaluation for item in extra_alternatives)
+    return Result(status=status, method=method, seed=seed, objective_name=objective,
                   design=evaluation.design if evaluation else None, evaluation=evaluation,
                   certificate=certificate, alternatives=alternatives, relaxation=tuple(relaxation),
                   design_points=opts.design_points)
 
 
 __all__ = ["METHODS", "synthesize"]
+
+
+def _termination(state: SearchState) -> Termination:
+    """Why the search stopped: a proof (converged or infeasible) or the stop it recorded."""
+    if state.proven:
+        return Termination.proven_infeasible if state.infeasible else Termination.converged
+    return state.termination

@@ -11,10 +11,11 @@ from typing import Callable
 
 import numpy as np
 
-from synth.errors import Problem, SpecError
-from synth.results import Evaluation
-from synth.spec.requirements import Objective, Requirements
-from synth.solve.result import Result, Status
+from synth.evaluation import evaluation_objective
+from synth.results import Evaluation, ParetoFront, ParetoPoint, Result, SensitivityRow
+from synth.solve.synthesize import synthesize
+from synth.spec.requirements import Requirements
+from synth.vocabulary import Objective, Scenario, SolutionStatus
 
 Progress = Callable[[str, float], None]
 
@@ -34,9 +35,7 @@ SWEEPABLE = ("latency", "throughput", "power", "area", "unit_cost")
 def metric_value(metric: str, evaluation: Evaluation, req: Requirements) -> float:
     """A design's value of a metric (latency: the worst workload at its percentile; throughput:
     as the max_throughput objective)."""
-    from synth.evaluation import objective_value
-
-    return float(objective_value(METRICS[metric][0], evaluation.system, evaluation.workloads, req))
+    return float(evaluation_objective(METRICS[metric][0], evaluation, [w.qps for w in req.workloads]))
 
 
 def _with_bound(req: Requirements, metric: str, value: float) -> Requirements:
@@ -46,7 +45,7 @@ def _with_bound(req: Requirements, metric: str, value: float) -> Requirements:
         key = {"power": "power_w", "area": "area_mm2", "unit_cost": "unit_cost_usd"}[metric]
         updated = req.model_copy(update={"budgets": req.budgets.model_copy(update={key: value})})
     elif metric == "latency":
-        workloads = [w.model_copy(update={"latency_ms": value}) if w.scenario.value != "offline" else w
+        workloads = [w.model_copy(update={"latency_ms": value}) if w.scenario is not Scenario.offline else w
                      for w in req.workloads]
         updated = req.model_copy(update={"workloads": workloads})
     else:
@@ -59,16 +58,7 @@ def _with_bound(req: Requirements, metric: str, value: float) -> Requirements:
     return updated
 
 
-@dataclass(frozen=True, slots=True)
-class ParetoPoint:
-    x: float
-    y: float
-    design: dict
-
-
 def _solve(req: Requirements, objective: Objective, *, seed: int, time_limit_s: float, hints=()) -> Result:
-    from synth.solve.synthesize import synthesize
-
     updated = req.model_copy(update={"objective": objective})
     updated._source = req.source
     return synthesize(updated, seed=seed, time_limit_s=time_limit_s, refine=False, alternatives=0,
@@ -76,19 +66,19 @@ def _solve(req: Requirements, objective: Objective, *, seed: int, time_limit_s: 
 
 
 def pareto_front(req: Requirements, *, x: str, y: str, points: int = 8, seed: int = 0,
-                 time_limit_s: float = 60.0, progress: Progress | None = None) -> dict:
+                 time_limit_s: float = 60.0, progress: Progress | None = None) -> ParetoFront:
     """Sweep a bound on `x` between its best achievable value and its value at the y-optimal
     design, minimizing (or maximizing) `y` at each bound; returns the non-dominated points and
     the y-optimal design as `chosen`."""
-    for name, value, allowed in (("--x", x, SWEEPABLE), ("--y", y, tuple(METRICS))):
+    for name, value, allowed in (("x", x, SWEEPABLE), ("y", y, tuple(METRICS))):
         if value not in allowed:
-            raise SpecError([Problem("<command line>", name, f"must be one of {list(allowed)}, got {value!r}")])
+            raise ValueError(f"{name} must be one of {list(allowed)}, got {value!r}")
     if x == y:
-        raise SpecError([Problem("<command line>", "--y", f"must differ from --x, got {y!r} twice")])
+        raise ValueError(f"y must differ from x, got {y!r} twice")
     share = time_limit_s / (points + 2)
     chosen = _solve(req, METRICS[y][0], seed=seed, time_limit_s=share)
     if chosen.evaluation is None:
-        return {"x": x, "y": y, "x_unit": METRICS[x][1], "y_unit": METRICS[y][1], "points": [], "chosen": None}
+        return ParetoFront(x, y, METRICS[x][1], METRICS[y][1], (), None)
     x_at_chosen = metric_value(x, chosen.evaluation, req)
     best_x = _solve(req, METRICS[x][0], seed=seed, time_limit_s=share, hints=[chosen.design])
     x_best = metric_value(x, best_x.evaluation, req) if best_x.evaluation else x_at_chosen
@@ -108,9 +98,8 @@ def pareto_front(req: Requirements, *, x: str, y: str, points: int = 8, seed: in
                                      metric_value(y, result.evaluation, req), result.design))
             known.append(result.design)
     front = _non_dominated(found, METRICS[x][2], METRICS[y][2])
-    return {"x": x, "y": y, "x_unit": METRICS[x][1], "y_unit": METRICS[y][1],
-            "points": [{"x": p.x, "y": p.y, "design": p.design} for p in front],
-            "chosen": {"x": x_at_chosen, "y": metric_value(y, chosen.evaluation, req)}}
+    return ParetoFront(x, y, METRICS[x][1], METRICS[y][1], tuple(front),
+                       ParetoPoint(x_at_chosen, metric_value(y, chosen.evaluation, req), chosen.design))
 
 
 def _non_dominated(points: list[ParetoPoint], x_larger_better: bool, y_larger_better: bool) -> list[ParetoPoint]:
@@ -140,7 +129,7 @@ def binding_requirements(req: Requirements, evaluation: Evaluation) -> list[tupl
         if workload.latency_ms is not None and result.latency_at_percentile_ms >= workload.latency_ms * (1 - BINDING_MARGIN):
             found.append((f"workloads[{workload.name}].latency_ms", workload.latency_ms,
                           result.latency_at_percentile_ms, "ms"))
-        if workload.scenario.value == "offline" and workload.qps is not None \
+        if workload.scenario is Scenario.offline and workload.qps is not None \
                 and result.capacity_ips <= workload.qps * (1 + BINDING_MARGIN):
             found.append((f"workloads[{workload.name}].qps", workload.qps, result.capacity_ips, "inferences/s"))
         if workload.max_accuracy_drop_pct is not None \
@@ -166,14 +155,12 @@ def _relaxed(req: Requirements, requirement: str, limit: float) -> tuple[Require
 
 
 def sensitivity(req: Requirements, evaluation: Evaluation, *, baseline: float, seed: int = 0,
-                time_limit_s: float = 30.0, progress: Progress | None = None) -> list[dict]:
+                time_limit_s: float = 30.0, progress: Progress | None = None) -> list[SensitivityRow]:
     """What relaxing each binding requirement by 10 % would save (one re-solve each, on the
     grid, against `baseline`: the grid optimum's objective)."""
-    from synth.solve.synthesize import synthesize
-
     binding = binding_requirements(req, evaluation)
     rows = []
-    larger_better = req.objective is Objective.max_throughput
+    larger_better = req.objective.maximize
     for k, (requirement, limit, _, unit) in enumerate(binding):
         if progress:
             progress(f"sensitivity {requirement}", (k + 1) / len(binding))
@@ -186,9 +173,9 @@ def sensitivity(req: Requirements, evaluation: Evaluation, *, baseline: float, s
         saving = None
         if after is not None and before:
             saving = ((after - before) if larger_better else (before - after)) / abs(before) * 100
-        rows.append({"requirement": requirement, "limit": limit, "relaxed_limit": new, "unit": unit,
-                     "objective_after": after, "saving_pct": saving,
-                     "proven": result.status is Status.optimal})
+        rows.append(SensitivityRow(requirement=requirement, limit=limit, relaxed_limit=new, unit=unit,
+                                   objective_after=after, saving_pct=saving,
+                                   proven=result.status is SolutionStatus.optimal))
     return rows
 
 

@@ -16,8 +16,9 @@ from pydantic import Field
 
 from synth.spec.fields import NonNegativeFloat, PositiveFloat, Strict
 from synth.spec.requirements import MemorySpec
+from synth.vocabulary import DataflowName, PrecisionName
 
-PePrecision = Literal["int8", "fp16", "bf16", "fp32", "int8+fp16"]
+PePrecision = PrecisionName
 
 
 class WorkloadPlan(Strict):
@@ -36,7 +37,7 @@ class Design(Strict):
     array_rows: Annotated[int, Field(ge=1, le=4096)]
     array_cols: Annotated[int, Field(ge=1, le=4096)]
     cores: Annotated[int, Field(ge=1, le=4096)] = 1
-    dataflow: Literal["ws", "os", "is"] = "ws"
+    dataflow: DataflowName = "ws"
     precision: PePrecision = "int8"
     clock_ghz: Annotated[PositiveFloat, Field(le=100)]
     voltage_v: Annotated[PositiveFloat, Field(le=5)] | None = None

@@ -7,33 +7,16 @@ from that schema.
 
 from __future__ import annotations
 
-import enum
 from typing import Annotated, Literal, Union
 
 from pydantic import AfterValidator, Discriminator, Field, Tag, field_validator, model_validator
 
 from synth.cost.constants import OVERRIDABLE, PRECISIONS
 from synth.cost.memory import CATALOG
+from synth.vocabulary import DataflowName, Objective, PrecisionName, Scenario
 from synth.spec.fields import (
     MAX_LIST, Dim, Name, NonNegativeFloat, PositiveFloat, Strict,
 )
-
-
-class Objective(str, enum.Enum):
-    min_power = "min_power"
-    min_area = "min_area"
-    min_unit_cost = "min_unit_cost"
-    min_energy_per_inference = "min_energy_per_inference"
-    min_cost_per_inference = "min_cost_per_inference"
-    max_throughput = "max_throughput"
-    min_latency = "min_latency"
-
-
-class ScenarioName(str, enum.Enum):
-    single_stream = "single_stream"
-    multi_stream = "multi_stream"
-    server = "server"
-    offline = "offline"
 
 
 # --- inline layers -----------------------------------------------------------------------------
@@ -171,7 +154,7 @@ class Workload(Strict):
 
     name: Name
     model: ModelSpec
-    scenario: Annotated[ScenarioName, Field(strict=False)]
+    scenario: Annotated[Scenario, Field(strict=False)]
     latency_ms: PositiveFloat | None = None
     percentile: Annotated[float, Field(gt=0, lt=100)] | None = None
     qps: PositiveFloat | None = None
@@ -266,8 +249,8 @@ class Space(Strict):
     array_rows: IntChoice | None = None
     array_cols: IntChoice | None = None
     cores: IntChoice | None = None
-    dataflows: Annotated[list[Literal["ws", "os", "is"]], Field(min_length=1, max_length=3)] | None = None
-    precisions: Annotated[list[Literal["int8", "fp16", "bf16", "fp32", "int8+fp16"]],
+    dataflows: Annotated[list[DataflowName], Field(min_length=1, max_length=3)] | None = None
+    precisions: Annotated[list[PrecisionName],
                           Field(min_length=1, max_length=5)] | None = None
     clock_ghz: FloatChoice | None = None
     sram_mib: FloatChoice | None = None

@@ -10,7 +10,7 @@ from synth.cost.memory import MemoryOption
 from synth.errors import Problem, SpecError
 from synth.models import BUILTIN_MODELS, Layer, Model
 from synth.spec.design import Design, WorkloadPlan
-from synth.spec.requirements import InlineModel, OnnxModel, Requirements, ScenarioName, Workload
+from synth.spec.requirements import InlineModel, OnnxModel, Requirements, Scenario, Workload
 from synth.spec.space import memory_option
 
 
@@ -53,15 +53,15 @@ def check_requirements(req: Requirements, source: str) -> None:
 def _scenario_problems(workload: Workload, source: str, key: str) -> list[Problem]:
     """Keys a scenario needs or does not take (MLPerf Inference scenarios)."""
     found, scenario = [], workload.scenario
-    if scenario is ScenarioName.server:
+    if scenario is Scenario.server:
         for name in ("qps", "latency_ms"):
             if getattr(workload, name) is None:
                 found.append(Problem(source, f"{key}.{name}", "is required for scenario server (Poisson "
                                      "arrivals at qps, latency bound at the percentile), got nothing"))
-    if scenario is ScenarioName.offline and workload.latency_ms is not None:
+    if scenario is Scenario.offline and workload.latency_ms is not None:
         found.append(Problem(source, f"{key}.latency_ms", "must be absent for scenario offline (it measures "
                              f"throughput; use scenario server for a latency bound), got {workload.latency_ms}"))
-    if scenario in (ScenarioName.single_stream, ScenarioName.multi_stream) and workload.qps is not None:
+    if scenario in (Scenario.single_stream, Scenario.multi_stream) and workload.qps is not None:
         found.append(Problem(source, f"{key}.qps", f"must be absent for scenario {scenario.value} (the next "
                              f"query is issued when the previous completes), got {workload.qps}"))
     return found

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from synth.cost.constants import DATAFLOWS, PRECISIONS, Technology
 from synth.cost.memory import CATALOG, MemoryOption
@@ -27,6 +28,19 @@ DEFAULT_CLOCK_STEP_GHZ = 0.1
 DEFAULT_MIN_CLOCK_GHZ = 0.2
 
 
+class HardwarePoint(NamedTuple):
+    """One hardware configuration of a grid, as indices into its axes (`Grid.axis_sizes` order)."""
+
+    shape: int  # index into Grid.array_shapes
+    dataflow: int
+    pe: int  # index into Grid.precisions (the PE type)
+    clock: int
+    sram: int
+    memory: int
+    cores: int
+    chips: int
+
+
 @dataclass(frozen=True, slots=True)
 class Grid:
     """Candidate values of every design variable, sorted ascending."""
@@ -40,6 +54,11 @@ class Grid:
     memories: tuple[MemoryOption, ...]
     batch: tuple[int, ...]
     chips: tuple[int, ...]
+
+    def axis_sizes(self) -> HardwarePoint:
+        """The number of values of each hardware axis, in `HardwarePoint` order."""
+        return HardwarePoint(len(self.array_shapes), len(self.dataflows), len(self.precisions), len(self.clock_ghz),
+                             len(self.sram_mib), len(self.memories), len(self.cores), len(self.chips))
 
     @property
     def hardware_points(self) -> int:

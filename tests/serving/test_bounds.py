@@ -15,7 +15,7 @@ from synth.serving.bounds import (
     min_replicas_for_load,
     server_feasible_necessary,
 )
-from synth.serving.simulator import SlaStatus, decide_sla, simulate_server
+from synth.serving.simulator import SlaVerdict, decide_sla, simulate_server
 
 SLOW_GROWTH_S = 1e-3 + 0.1e-3 * np.arange(8)  # 1.0 ms for one query .. 1.7 ms for eight
 AFFINE_S = 1e-3 + 0.5e-3 * np.arange(1, 9)  # 1.5 ms .. 5 ms
@@ -57,7 +57,7 @@ def test_utilization_condition_rejects_what_capacity_alone_accepts():
             SLOW_GROWTH_S, arrival_rate_qps=qps, replicas=1, max_batch=8, timeout_s=timeout_s,
             latency_bound_s=bound, seed=1,
         )
-        assert decision.status is SlaStatus.NOT_MET
+        assert decision.status is SlaVerdict.not_met
 
 
 @pytest.mark.parametrize("replicas", (1, 2))

@@ -24,16 +24,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from synth.vocabulary import MULTI_STREAM_SAMPLES, Scenario, SlaVerdict
 from synth.serving.scenarios import (
-    MULTI_STREAM_SAMPLES_PER_QUERY,
-    Scenario,
     multi_stream_latency,
     offline_throughput,
     single_stream_latency,
 )
 from synth.serving.simulator import (
     SimulationStatus,
-    SlaStatus,
     decide_sla,
     poisson_arrivals,
     simulate_server,
@@ -448,13 +446,13 @@ def test_decide_sla_answers_met_not_met_and_undecided():
     straddled = decide_sla(
         np.array([SERVICE_S]), **kwargs, latency_bound_s=p99, max_queries=50_000
     )
-    assert (met.status, met.meets_sla) == (SlaStatus.MET, True)
-    assert (missed.status, missed.meets_sla) == (SlaStatus.NOT_MET, False)
-    assert (straddled.status, straddled.meets_sla) == (SlaStatus.UNDECIDED, False)
+    assert (met.status, met.meets_sla) == (SlaVerdict.met, True)
+    assert (missed.status, missed.meets_sla) == (SlaVerdict.not_met, False)
+    assert (straddled.status, straddled.meets_sla) == (SlaVerdict.undecided, False)
     overloaded = decide_sla(
         np.array([SERVICE_S]), **{**kwargs, "arrival_rate_qps": 2 / SERVICE_S}, latency_bound_s=1.0
     )
-    assert (overloaded.status, overloaded.meets_sla) == (SlaStatus.UNSTABLE, False)
+    assert (overloaded.status, overloaded.meets_sla) == (SlaVerdict.unstable, False)
 
 
 def test_invalid_inputs_are_reported_all_at_once():
@@ -473,12 +471,12 @@ def test_invalid_inputs_are_reported_all_at_once():
 
 
 def test_scenario_defaults_follow_mlperf():
-    assert Scenario.SINGLE_STREAM.default_percentile == 90.0
-    assert Scenario.MULTI_STREAM.default_percentile == 99.0
-    assert Scenario.SERVER.default_percentile == 99.0
-    assert Scenario.OFFLINE.default_percentile is None
-    assert Scenario.MULTI_STREAM.samples_per_query == MULTI_STREAM_SAMPLES_PER_QUERY == 8
-    assert Scenario("server") is Scenario.SERVER
+    assert Scenario.single_stream.default_percentile == 90.0
+    assert Scenario.multi_stream.default_percentile == 99.0
+    assert Scenario.server.default_percentile == 99.0
+    assert Scenario.offline.default_percentile is None
+    assert Scenario.multi_stream.samples_per_query == MULTI_STREAM_SAMPLES == 8
+    assert Scenario("server") is Scenario.server
 
 
 def test_single_stream_and_offline():

@@ -87,7 +87,7 @@ def test_every_method_returns_the_same_result_shape(case, solved):
     for method in METHODS:
         result = solved[case, method]
         assert isinstance(result, synth.Result)
-        assert isinstance(result.status, synth.Status)
+        assert isinstance(result.status, synth.SolutionStatus)
         assert result.method == method and result.seed == 0
         data = json.loads(json.dumps(result.to_dict(), allow_nan=False))
         shapes[method] = (tuple(sorted(data)), tuple(sorted(data["certificate"])), tuple(sorted(data["objective"])))
@@ -100,9 +100,9 @@ def test_exhaustive_and_milp_agree(case, solved):
     milp, exhaustive = solved[case, "milp"], solved[case, "exhaustive"]
     assert milp.status == exhaustive.status
     if case == "infeasible":
-        assert milp.status is synth.Status.infeasible
+        assert milp.status is synth.SolutionStatus.infeasible
         return
-    assert milp.status is synth.Status.optimal
+    assert milp.status is synth.SolutionStatus.optimal
     assert math.isclose(milp.objective, exhaustive.objective, rel_tol=REL), (milp.objective, exhaustive.objective)
     for result in (milp, exhaustive):
         assert result.evaluation.feasible, result.evaluation.violations
@@ -114,9 +114,9 @@ def test_exhaustive_and_milp_agree(case, solved):
 @pytest.mark.parametrize("method", ["optuna", "random"])
 def test_heuristics_never_beat_the_proven_optimum(case, method, solved):
     milp, heuristic = solved[case, "milp"], solved[case, method]
-    assert milp.status is synth.Status.optimal
+    assert milp.status is synth.SolutionStatus.optimal
     # a heuristic proves nothing: at best `feasible`, never `optimal`
-    assert heuristic.status in (synth.Status.feasible, synth.Status.unknown), heuristic.status
+    assert heuristic.status in (synth.SolutionStatus.feasible, synth.SolutionStatus.unknown), heuristic.status
     if heuristic.evaluation is None:
         return
     assert heuristic.evaluation.feasible, heuristic.evaluation.violations
@@ -131,7 +131,7 @@ def test_heuristics_never_beat_the_proven_optimum(case, method, solved):
 def test_heuristics_find_no_design_where_none_exists(method, solved):
     result = solved["infeasible", method]
     assert result.design is None and result.evaluation is None
-    assert result.status in (synth.Status.infeasible, synth.Status.unknown)
+    assert result.status in (synth.SolutionStatus.infeasible, synth.SolutionStatus.unknown)
 
 
 @pytest.mark.parametrize("refine", [False, True], ids=["grid", "refined"])
@@ -181,7 +181,7 @@ def test_exhaustive_refuses_a_space_above_its_limit():
 def test_the_milp_takes_the_space_the_exhaustive_method_refuses():
     req = synth.load_requirements(LARGE)
     result = synth.synthesize(req, method="milp", refine=False, alternatives=0, time_limit_s=120)
-    assert result.status is synth.Status.optimal
+    assert result.status is synth.SolutionStatus.optimal
 
 
 def test_cli_maps_the_refusal_to_an_error_exit_without_traceback(tmp_path):

@@ -79,7 +79,7 @@ def test_each_problem_starts_with_a_comment_line(path):
 @pytest.mark.parametrize("path", FEASIBLE, ids=_ids(FEASIBLE))
 def test_feasible_problem_is_solved_to_proven_optimality(path, grid_results):
     req, result = grid_results[path.stem]
-    assert result.status is synth.Status.optimal, (result.status, result.certificate.notes)
+    assert result.status is synth.SolutionStatus.optimal, (result.status, result.certificate.notes)
     assert result.method == "milp" and result.seed == 0
     evaluation = result.evaluation
     assert evaluation is not None and evaluation.feasible, evaluation and evaluation.violations
@@ -142,7 +142,7 @@ REFINED = [p for p in FEASIBLE if p.stem != "batch_processing"]
 def test_default_refinement_is_never_worse_than_the_certified_grid_design(path):
     req = synth.load_requirements(path)
     result = synth.synthesize(req, method="milp", seed=0, alternatives=0)
-    assert result.status is synth.Status.optimal
+    assert result.status is synth.SolutionStatus.optimal
     assert result.evaluation is not None and result.evaluation.feasible, result.evaluation.violations
     cert = result.certificate
     assert cert.gap is not None and cert.gap <= GAP
@@ -178,7 +178,7 @@ def _variant(**changes) -> dict:
 
 def test_infeasible_problem_is_infeasible_with_a_relaxation(infeasible_result):
     _, result = infeasible_result
-    assert result.status is synth.Status.infeasible
+    assert result.status is synth.SolutionStatus.infeasible
     assert result.design is None and result.evaluation is None
     assert len(result.relaxation) > 0
     for relaxation in result.relaxation:
@@ -200,15 +200,15 @@ def test_power_relaxation_is_the_exact_smallest_budget(infeasible_result):
 
     unbudgeted = synth.load_requirements(_variant(power_w=None))
     oracle = synth.synthesize(unbudgeted, method="exhaustive", refine=False)
-    assert oracle.status is synth.Status.optimal
+    assert oracle.status is synth.SolutionStatus.optimal
     assert math.isclose(oracle.objective, power.needed, rel_tol=1e-6), (oracle.objective, power.needed)
 
     above = synth.synthesize(synth.load_requirements(_variant(power_w=power.needed * (1 + 1e-6))),
                              method="exhaustive", refine=False)
-    assert above.status is synth.Status.optimal
+    assert above.status is synth.SolutionStatus.optimal
     below = synth.synthesize(synth.load_requirements(_variant(power_w=power.needed * (1 - 1e-6))),
                              method="exhaustive", refine=False)
-    assert below.status is synth.Status.infeasible
+    assert below.status is synth.SolutionStatus.infeasible
 
 
 def test_latency_relaxation_agrees_with_the_exhaustive_method(infeasible_result):
@@ -218,7 +218,7 @@ def test_latency_relaxation_agrees_with_the_exhaustive_method(infeasible_result)
     without_latency = synth.load_requirements(_variant(latency_ms=None) | {"objective": "min_latency"})
     oracle = synth.synthesize(without_latency, method="exhaustive", refine=False)
     if latency.needed is None:
-        assert oracle.status is synth.Status.infeasible
+        assert oracle.status is synth.SolutionStatus.infeasible
     else:
-        assert oracle.status is synth.Status.optimal
+        assert oracle.status is synth.SolutionStatus.optimal
         assert math.isclose(oracle.objective, latency.needed, rel_tol=1e-6), (oracle.objective, latency.needed)

@@ -1,9 +1,12 @@
-"""Frozen result objects of an evaluation, and their JSON shape (`synth eval --json`)."""
+"""Frozen records of an exact evaluation, and their JSON shape (`synth eval --json`)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
+
+from synth.results.codec import from_json, to_json
+from synth.vocabulary import Bound, LatencyMethod, Objective, Scenario
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,14 +30,14 @@ class LayerResult:
     compute_time_us: float
     memory_time_us: float
     time_us: float  # per instance, dispatch included
-    bound: str  # "compute" | "memory"
+    bound: Bound
 
 
 @dataclass(frozen=True, slots=True)
 class WorkloadResult:
     name: str
     model: str
-    scenario: str
+    scenario: Scenario
     percentile: float | None
     batch: int
     replicas: int  # in all, over every chip
@@ -52,7 +55,7 @@ class WorkloadResult:
     macs_per_inference: int
     weight_mib: float
     stable: bool
-    latency_method: str  # "exact" (deterministic) | "simulated" (server, seeded)
+    latency_method: LatencyMethod
     simulation: dict[str, Any] | None
     layers: tuple[LayerResult, ...]
     max_qps_within_sla: float | None = None  # server: the highest load found to meet the bound
@@ -93,9 +96,8 @@ class Evaluation:
     system: SystemResult
     workloads: tuple[WorkloadResult, ...]
     violations: tuple[Violation, ...]
-    objective_name: str
+    objective_name: Objective
     objective_value: float
-    objective_unit: str
     seed: int
     notes: tuple[str, ...] = field(default=())
 
@@ -107,34 +109,38 @@ class Evaluation:
     def objective(self) -> float:
         return self.objective_value
 
+    @property
+    def objective_unit(self) -> str:
+        return self.objective_name.unit
+
     def to_dict(self) -> dict[str, Any]:
-        data = {
-            "design": self.design,
-            "chip": asdict(self.chip),
-            "system": asdict(self.system),
-            "workloads": [asdict(w) for w in self.workloads],
+        return {
+            "design": to_json(self.design),
+            "chip": to_json(self.chip),
+            "system": to_json(self.system),
+            "workloads": to_json(self.workloads),
             "feasible": self.feasible,
-            "violations": [asdict(v) for v in self.violations],
-            "objective": {"name": self.objective_name, "value": self.objective_value,
+            "violations": to_json(self.violations),
+            "objective": {"name": self.objective_name.value, "value": to_json(self.objective_value),
                           "unit": self.objective_unit},
             "seed": self.seed,
             "notes": list(self.notes),
         }
-        return _json_safe(data)
 
-
-def _json_safe(value: Any) -> Any:
-    """Plain JSON types; inf becomes the string "inf" (JSON has no infinity)."""
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, float):
-        if value != value:
-            return "nan"
-        if value in (float("inf"), float("-inf")):
-            return "inf" if value > 0 else "-inf"
-        return value
-    if hasattr(value, "item"):
-        return _json_safe(value.item())
-    return value
+    @classmethod
+    def from_dict(cls, data: Any, path: str = "") -> Evaluation:
+        """An evaluation from its `to_dict` form; DecodeError names the first bad key."""
+        at = (lambda key: f"{path}.{key}" if path else key)  # noqa: E731
+        if not isinstance(data, dict):
+            return from_json(cls, data, path)  # raises: must be a mapping
+        objective = from_json(dict[str, Any], data.get("objective"), at("objective"))
+        return cls(
+            design=from_json(dict[str, Any], data.get("design"), at("design")),
+            chip=from_json(ChipResult, data.get("chip"), at("chip")),
+            system=from_json(SystemResult, data.get("system"), at("system")),
+            workloads=from_json(tuple[WorkloadResult, ...], data.get("workloads"), at("workloads")),
+            violations=from_json(tuple[Violation, ...], data.get("violations"), at("violations")),
+            objective_name=from_json(Objective, objective.get("name"), at("objective.name")),
+            objective_value=from_json(float, objective.get("value"), at("objective.value")),
+            seed=from_json(int, data.get("seed"), at("seed")),
+            notes=from_json(tuple[str, ...], data.get("notes", []), at("notes")))

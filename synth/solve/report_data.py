@@ -1,0 +1,48 @@
+"""What the report shows beyond the answer: each server workload's highest load within its SLA,
+the serving curves, and (optionally) the sensitivity table and the Pareto front."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Callable
+
+from synth.evaluation import evaluate
+from synth.evaluation.curves import workload_curves
+from synth.results import Result
+from synth.solve.tradeoffs import default_axes, pareto_front, sensitivity
+from synth.spec.design import Design
+from synth.spec.requirements import Requirements
+from synth.spec.validate import load_document
+
+Progress = Callable[[str, "float | None"], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportOptions:
+    """Budgets of the report's trade-off re-solves (wall-clock safety stops, in seconds)."""
+
+    tradeoffs: bool = True
+    sensitivity_time_s: float = 30.0
+    pareto_time_s: float = 40.0
+    pareto_points: int = 4
+
+
+def report_data(req: Requirements, result: Result, *, seed: int = 0, options: ReportOptions = ReportOptions(),
+                progress: Progress | None = None) -> Result:
+    """`result` with the report's data added (a result without a design is returned as it is)."""
+    if result.evaluation is None or result.design is None:
+        return result
+    step = progress or (lambda _what, _fraction: None)
+    step("highest load within each SLA", None)
+    design, _ = load_document(Design, result.design)
+    result = replace(result, evaluation=evaluate(req, design, seed=seed, source=req.source, max_qps=True))
+    step("serving curves", None)
+    result = replace(result, curves=workload_curves(req, design, seed=seed))
+    if not options.tradeoffs:
+        return result
+    rows = sensitivity(req, result.evaluation, baseline=result.certificate.objective, seed=seed,
+                       time_limit_s=options.sensitivity_time_s, progress=progress)
+    x, y = default_axes(req)
+    front = pareto_front(req, x=x, y=y, points=options.pareto_points, seed=seed,
+                         time_limit_s=options.pareto_time_s, progress=progress)
+    return replace(result, sensitivity=tuple(rows), pareto=front)
