@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from synth.cost.constants import technology
 from synth.evaluation import evaluate as _evaluate
 from synth.results import Evaluation
 from synth.spec.design import Design
 from synth.spec.requirements import Requirements
 from synth.spec.resolve import check_requirements
 from synth.spec.space import design_grid
-from synth.cost.constants import technology
 from synth.spec.validate import load_document
+
 
 def load_requirements(source: str | Path | Mapping) -> Requirements:
     """Load and validate a requirements file (or mapping); raises SpecError listing every problem."""

@@ -12,8 +12,21 @@ from synth.cost.memory import CATALOG
 from synth.models import BUILTIN_MODELS
 from synth.spec.design import Design, WorkloadPlan
 from synth.spec.requirements import (
-    Budgets, ConvLayer, DepthwiseLayer, GemmLayer, InlineMemory, InlineModel, MatmulLayer, Objective, Range,
-    Requirements, Scenario, Space, TechnologySpec, VectorLayer, Workload,
+    Budgets,
+    ConvLayer,
+    DepthwiseLayer,
+    GemmLayer,
+    InlineMemory,
+    InlineModel,
+    MatmulLayer,
+    Objective,
+    Range,
+    Requirements,
+    Scenario,
+    Space,
+    TechnologySpec,
+    VectorLayer,
+    Workload,
 )
 
 PAGE = Path(__file__).resolve().parents[1] / "docs" / "requirements.md"
@@ -116,12 +129,12 @@ def _number(value) -> str:
 
 
 def test_formulation_quotes_the_solver_constants():
-    from synth.solve import exhaustive, heuristic, loop, milp, options, plans, refine
+    from synth.solve import hardware, heuristic, loop, milp, options, plans, refine
 
     page = FORMULATION.read_text(encoding="utf-8")
     quoted = {
         "`SPLIT_WEIGHTS` = ": milp.SPLIT_WEIGHTS, "`SPLIT_RATIOS` = ": options.SPLIT_RATIOS,
-        "`MAX_COMBINATIONS` = ": plans.MAX_COMBINATIONS, "`MAX_HARDWARE_POINTS` = ": exhaustive.MAX_HARDWARE_POINTS,
+        "`MAX_COMBINATIONS` = ": plans.MAX_COMBINATIONS, "`MAX_HARDWARE_POINTS` = ": hardware.MAX_HARDWARE_POINTS,
         "`MAX_TRIALS` = ": heuristic.MAX_TRIALS, "`Ties.MAX_POINTS` = ": loop.Ties.MAX_POINTS,
         "`MAX_PER_ITERATION` = ": loop.Ties.MAX_PER_ITERATION, "`DEFAULT_TRIALS` = ": refine.DEFAULT_TRIALS,
     }

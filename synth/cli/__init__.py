@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -126,14 +126,14 @@ def eval_(
 @app.command()
 def solve(
     file: FileArg,
-    out_dir: Annotated[Optional[Path], typer.Option("-o", "--out", help="Write design.yaml, result.json and "
+    out_dir: Annotated[Path | None, typer.Option("-o", "--out", help="Write design.yaml, result.json and "
                                                     "the report (report.md, report.html) here.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     seed: Annotated[int, typer.Option(min=0, max=2**32 - 1, help="Seed of the solver, simulator and samplers.")] = 0,
-    time_limit: Annotated[Optional[float], typer.Option("--time-limit", help="Seconds for the search.")] = None,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Seconds for the search.")] = None,
     method: Annotated[str, typer.Option(help="milp | exhaustive | optuna | random")] = "milp",
     no_refine: Annotated[bool, typer.Option("--no-refine", help="Skip the continuous refinement.")] = False,
-    storage: Annotated[Optional[str], typer.Option(help="Share the refinement study: a journal file path or "
+    storage: Annotated[str | None, typer.Option(help="Share the refinement study: a journal file path or "
                                                    "a database URL (e.g. postgresql+psycopg://...).")] = None,
     trials: Annotated[int, typer.Option(help="Refinement trials of this process.")] = 40,
     no_tradeoffs: Annotated[bool, typer.Option("--no-tradeoffs", help="With -o: skip the Pareto front and "
@@ -182,7 +182,7 @@ def solve(
 def serve_curve(
     file: FileArg,
     design: Annotated[Path, typer.Option("--design", "-d", help="Design file (YAML or JSON).")],
-    workload: Annotated[Optional[str], typer.Option(help="Only this workload.")] = None,
+    workload: Annotated[str | None, typer.Option(help="Only this workload.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the curves as JSON.")] = False,
     seed: Annotated[int, typer.Option(min=0, max=2**32 - 1, help="Seed of the serving simulator.")] = 0,
 ) -> None:
@@ -207,7 +207,7 @@ def serve_curve(
 @app.command()
 def report(
     result_file: Annotated[Path, typer.Argument(help="result.json written by `synth solve -o`.")],
-    out_dir: Annotated[Optional[Path], typer.Option("-o", "--out", help="Where to write report.md and "
+    out_dir: Annotated[Path | None, typer.Option("-o", "--out", help="Where to write report.md and "
                                                     "report.html (default: next to result.json).")] = None,
 ) -> None:
     """Re-render report.md and report.html from a result.json."""
@@ -237,14 +237,16 @@ def pareto(
                                    "cost_per_inference | throughput | latency")],
     points: Annotated[int, typer.Option(help="Bounds to sweep.")] = 6,
     seed: Annotated[int, typer.Option(min=0, max=2**32 - 1, help="Seed.")] = 0,
-    time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds for the whole sweep.")] = 120.0,
-    out_dir: Annotated[Optional[Path], typer.Option("-o", "--out", help="Write pareto.json and pareto.png here.")] = None,
+    time_limit: Annotated[float, typer.Option("--time-limit", help="Safety stop for the whole sweep, seconds "
+                                              "(each point has a work budget; a point the stop cuts short "
+                                              "is marked not proven).")] = 600.0,
+    out_dir: Annotated[Path | None, typer.Option("-o", "--out", help="Write pareto.json and pareto.png here.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the front as JSON.")] = False,
 ) -> None:
     """Sweep one requirement and re-solve: the trade-off front of two metrics."""
     from synth.api import load_requirements
-    from synth.solve.tradeoffs import METRICS, SWEEPABLE, pareto_front
     from synth.results import to_json
+    from synth.solve.tradeoffs import METRICS, SWEEPABLE, pareto_front
 
     for option, value, allowed in (("--x", x, SWEEPABLE), ("--y", y, tuple(METRICS))):
         if value not in allowed:
@@ -288,7 +290,7 @@ def write_outputs(result, out_dir: Path) -> None:
         (out_dir / "design.yaml").write_text(header + yaml.safe_dump(result.design, sort_keys=False))
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     """Console-script entry point."""
     try:
         code = app(args=argv, standalone_mode=False)

@@ -57,7 +57,7 @@ class LayerTable:
     extra_param_elements: int  # stored parameters outside the GEMMs (embeddings...)
 
     @classmethod
-    def from_model(cls, model: Model) -> "LayerTable":
+    def from_model(cls, model: Model) -> LayerTable:
         gemms = model.gemms()
         column = lambda attr: np.array([getattr(g, attr) for g in gemms], dtype=np.int64)  # noqa: E731
         array_layers = [i for i, g in enumerate(gemms) if g.kind != "vector"]

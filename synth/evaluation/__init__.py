@@ -2,7 +2,13 @@
 server percentile, and the one objective function the solver shares."""
 
 from synth.evaluation.exact import (
-    design_points, design_to_dict, evaluate, evaluate_resolved, model_and_table, peak_macs_per_s, service_table,
+    design_points,
+    design_to_dict,
+    evaluate,
+    evaluate_resolved,
+    model_and_table,
+    peak_macs_per_s,
+    service_table,
     workload_seed,
 )
 from synth.evaluation.objective import SECONDS_PER_YEAR, evaluation_objective, objective_value

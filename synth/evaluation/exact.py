@@ -9,14 +9,22 @@ import numpy as np
 
 from synth.cost.accuracy import accuracy_drop_pct
 from synth.cost.chip import (
-    PE_CODES, area_breakdown_mm2, chip_cost_breakdown_usd, dies_per_wafer, murphy_yield,
+    PE_CODES,
+    area_breakdown_mm2,
+    chip_cost_breakdown_usd,
+    dies_per_wafer,
+    murphy_yield,
     peak_power_breakdown_w,
 )
 from synth.cost.points import DesignPoints, figures_at
 from synth.cost.systolic import DATAFLOW_CODES
 from synth.cost.workload import MIB, PRECISION_CODES, BatchFigures, LayerTable
 from synth.evaluation.objective import (
-    SystemHardware, WorkloadFigures, average_power_w, cost_per_inference_usd, energy_mj_per_inference,
+    SystemHardware,
+    WorkloadFigures,
+    average_power_w,
+    cost_per_inference_usd,
+    energy_mj_per_inference,
     objective_value,
 )
 from synth.evaluation.serve import Served, percentile_of, serve

@@ -10,8 +10,9 @@ from the solver. Optional parts (`requirements`, `refinement`, `sensitivity`, `p
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from synth.report.blocks import Report
 from synth.report.html import html_from_report, render_html

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Mapping
 from html import escape
-from typing import Any, Mapping
+from typing import Any
 
 from synth.report.blocks import Figure, Paragraph, Report, Table
 from synth.report.plots import render_png

@@ -7,7 +7,8 @@ out; given `image_dir` (a path relative to the .md file, e.g. "plots"), it links
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from synth.report.blocks import Figure, Paragraph, Report, Table
 from synth.report.sections import build_report

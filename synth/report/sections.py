@@ -7,7 +7,8 @@ Markdown and HTML both render the Report built here, so they print the same numb
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from synth.report import fmt
 from synth.report.blocks import Figure, Paragraph, Report, Section, Table

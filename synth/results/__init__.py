@@ -3,11 +3,24 @@ only the vocabulary), with their JSON forms."""
 
 from synth.results.codec import DecodeError, from_json, to_json
 from synth.results.evaluation import (
-    ChipResult, Evaluation, LayerResult, SystemResult, Violation, WorkloadResult,
+    ChipResult,
+    Evaluation,
+    LayerResult,
+    SystemResult,
+    Violation,
+    WorkloadResult,
 )
 from synth.results.solution import (
-    BatchPoint, Certificate, LoadPoint, ParetoFront, ParetoPoint, Refinement, Relaxation, Result,
-    SensitivityRow, WorkloadCurves,
+    BatchPoint,
+    Certificate,
+    LoadPoint,
+    ParetoFront,
+    ParetoPoint,
+    Refinement,
+    Relaxation,
+    Result,
+    SensitivityRow,
+    WorkloadCurves,
 )
 
 __all__ = [

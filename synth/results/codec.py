@@ -66,7 +66,7 @@ def from_json(kind: Any, data: Any, path: str = "") -> Any:
             except DecodeError as exc:
                 errors.append(exc)
         raise errors[0] if errors else DecodeError(path, "must not be null")
-    if dataclasses.is_dataclass(kind):
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         return _record(kind, data, path)
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
         try:

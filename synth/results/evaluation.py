@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from synth.results.codec import from_json, to_json
+from synth.results.codec import DecodeError, from_json, to_json
 from synth.vocabulary import Bound, LatencyMethod, Objective, Scenario
 
 
@@ -130,9 +130,11 @@ class Evaluation:
     @classmethod
     def from_dict(cls, data: Any, path: str = "") -> Evaluation:
         """An evaluation from its `to_dict` form; DecodeError names the first bad key."""
-        at = (lambda key: f"{path}.{key}" if path else key)  # noqa: E731
+        def at(key: str) -> str:
+            return f"{path}.{key}" if path else key
+
         if not isinstance(data, dict):
-            return from_json(cls, data, path)  # raises: must be a mapping
+            raise DecodeError(path, f"must be a mapping, got {type(data).__name__}")
         objective = from_json(dict[str, Any], data.get("objective"), at("objective"))
         return cls(
             design=from_json(dict[str, Any], data.get("design"), at("design")),

@@ -82,6 +82,7 @@ class ParetoPoint:
     x: float
     y: float
     design: dict[str, Any] | None = None
+    proven: bool = True  # the re-solve at this point proved its design optimal within its budget
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,24 +37,20 @@ batches before the timeout, and p99 can fall (one replica, batches of up to 8 ta
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import enum
-import heapq
 import math
 import numbers
 
 import numpy as np
 
+from synth.serving.batching import ServingTrace, dynamic_batches, single_query_batches
 from synth.serving.bounds import capacity_qps
 from synth.serving.scenarios import integer_problems, service_table_problems
+from synth.serving.statistics import is_drifting, order_statistic_ci, percentile_rank
 from synth.vocabulary import SlaVerdict
 
 WARMUP_FRACTION = 0.1
-CI_BATCHES = 30
-T_QUANTILE_95 = 2.045  # Student t, 0.975 quantile, CI_BATCHES - 1 = 29 degrees of freedom
-DRIFT_SIGMAS = 4.0
-DRIFT_MIN_RISE = 0.10
 MIN_QUERIES = 1_000
 
 
@@ -66,23 +62,6 @@ class SimulationStatus(enum.Enum):
     MAX_QUERIES = "max_queries"  # adaptive: max_queries reached, the CI is still wider
     UNSTABLE_LOAD = "unstable_load"  # arrival rate >= capacity: nothing simulated
     DRIFT = "drift"  # latencies still rising at the end of the (longest) run
-
-
-@dataclasses.dataclass(frozen=True, eq=False)
-class ServingTrace:
-    """What happened to every query and every batch of one simulated run."""
-
-    replicas: int
-    max_batch: int
-    arrival_s: np.ndarray  # per query, sorted
-    completion_s: np.ndarray  # per query
-    batch_start_s: np.ndarray  # per batch, in queue order (non-decreasing)
-    batch_size: np.ndarray  # per batch; batch i holds the next batch_size[i] queries
-    busy_s: float  # replica time spent running batches
-
-    @property
-    def latency_s(self) -> np.ndarray:
-        return self.completion_s - self.arrival_s
 
 
 @dataclasses.dataclass(frozen=True)
@@ -153,8 +132,8 @@ def simulate_trace(
         problems.append("arrival_s: must be a 1-D array of times >= 0 in increasing order")
     _raise_if(problems)
     if max_batch == 1:
-        return _single_query_batches(arrivals, float(table[0]), replicas)
-    return _dynamic_batches(arrivals, table[:max_batch], replicas, max_batch, timeout_s)
+        return single_query_batches(arrivals, float(table[0]), replicas)
+    return dynamic_batches(arrivals, table[:max_batch], replicas, max_batch, timeout_s)
 
 
 def simulate_server(
@@ -259,12 +238,12 @@ def summarize_trace(
     latency = trace.latency_s[first:last]
     count = latency.size
     levels = (50.0, 90.0, 99.0, 99.9, percentile)
-    ordered = np.partition(latency, sorted({_rank(level, count) for level in levels}))
-    p50, p90, p99, p999, estimate = (float(ordered[_rank(level, count)]) for level in levels)
-    ci_low, ci_high = _order_statistic_ci(latency, estimate, percentile / 100.0)
+    ordered = np.partition(latency, sorted({percentile_rank(level, count) for level in levels}))
+    p50, p90, p99, p999, estimate = (float(ordered[percentile_rank(level, count)]) for level in levels)
+    ci_low, ci_high = order_statistic_ci(latency, estimate, percentile / 100.0)
     latencies = [p50, p90, p99, p999, float(latency.mean()), estimate, ci_low, ci_high]
     status = SimulationStatus.FIXED_LENGTH
-    if _is_drifting(latency):
+    if is_drifting(latency):
         status, latencies = SimulationStatus.DRIFT, [math.inf] * len(latencies)
     p50, p90, p99, p999, mean, estimate, ci_low, ci_high = latencies
     last_completion = float(trace.completion_s[first:last].max())
@@ -286,135 +265,6 @@ def summarize_trace(
         seed=seed,
         status=status,
     )
-
-
-# ------------------------------------------------------------------------- the two simulators
-
-
-def _single_query_batches(arrivals: np.ndarray, service: float, replicas: int) -> ServingTrace:
-    completion = np.empty_like(arrivals)
-    for stream in range(replicas):
-        stream_arrivals = arrivals[stream::replicas]
-        offsets = np.arange(stream_arrivals.size) * service
-        slack = stream_arrivals - offsets
-        latest = np.maximum.accumulate(slack)
-        # A query that finds its server free (the maximum is its own term) starts exactly on
-        # arrival; offsets + latest would only round to it.
-        starts = np.where(latest == slack, stream_arrivals, offsets + latest)
-        completion[stream::replicas] = starts + service
-    return ServingTrace(
-        replicas=replicas,
-        max_batch=1,
-        arrival_s=arrivals,
-        completion_s=completion,
-        batch_start_s=completion - service,
-        batch_size=np.ones(arrivals.size, dtype=np.int64),
-        busy_s=arrivals.size * service,
-    )
-
-
-def _dynamic_batches(
-    arrival_s: np.ndarray, table: np.ndarray, replicas: int, max_batch: int, timeout_s: float
-) -> ServingTrace:
-    arrivals = arrival_s.tolist()
-    service = table.tolist()
-    n = len(arrivals)
-    free_at = [0.0] * replicas  # heap of replica free times
-    starts: list[float] = []
-    ends: list[int] = []  # one past the last query of each batch
-    bisect_right, replace_earliest = bisect.bisect_right, heapq.heapreplace
-    add_start, add_end = starts.append, ends.append
-    head = 0
-    if timeout_s == 0.0:
-        # Run what is waiting: a batch starts as soon as a replica is free and the oldest query
-        # has arrived, holding every query arrived by then (up to max_batch).
-        while head < n:
-            oldest = arrivals[head]
-            start = free_at[0] if free_at[0] > oldest else oldest
-            full = head + max_batch
-            end = bisect_right(arrivals, start, head + 1, full if full < n else n)
-            replace_earliest(free_at, start + service[end - head - 1])
-            add_start(start)
-            add_end(end)
-            head = end
-    while head < n:
-        oldest = arrivals[head]
-        ready = free_at[0] if free_at[0] > oldest else oldest
-        full = head + max_batch
-        if full > n:
-            full, fill_time = n, math.inf
-        else:
-            fill_time = arrivals[full - 1]
-        if fill_time <= ready:
-            start, end = ready, full
-        else:  # wait for a full batch or the oldest query's timeout, whichever comes first
-            trigger = oldest + timeout_s
-            if fill_time < trigger:
-                trigger = fill_time
-            start = trigger if trigger > ready else ready
-            end = bisect_right(arrivals, start, head + 1, full)
-        replace_earliest(free_at, start + service[end - head - 1])
-        add_start(start)
-        add_end(end)
-        head = end
-    batch_start = np.array(starts)
-    batch_size = np.diff(np.array(ends, dtype=np.int64), prepend=0)
-    batch_service = table[batch_size - 1]
-    return ServingTrace(
-        replicas=replicas,
-        max_batch=max_batch,
-        arrival_s=arrival_s,
-        completion_s=np.repeat(batch_start + batch_service, batch_size),
-        batch_start_s=batch_start,
-        batch_size=batch_size,
-        busy_s=float(batch_service.sum()),
-    )
-
-
-# --------------------------------------------------------------------------------- statistics
-
-
-def _rank(level: float, count: int) -> int:
-    """0-based index of the level-th percentile: the ceil(level/100 * count)-th smallest."""
-    return max(math.ceil(round(level * count / 100.0, 6)) - 1, 0)
-
-
-def _order_statistic_ci(latency: np.ndarray, estimate: float, share: float) -> tuple[float, float]:
-    """95% CI on the share-quantile from order statistics; see the module docstring."""
-    count = latency.size
-    per_batch = count // CI_BATCHES
-    batches = latency[count - per_batch * CI_BATCHES :].reshape(CI_BATCHES, per_batch)
-    batch_variance = (batches <= estimate).mean(axis=1).var(ddof=1) / CI_BATCHES
-    binomial_variance = share * (1.0 - share) / count
-    halfwidth = T_QUANTILE_95 * math.sqrt(max(batch_variance, binomial_variance))
-    low_rank = math.floor(count * (share - halfwidth))  # 1-based ranks
-    high_rank = math.ceil(count * (share + halfwidth))
-    kept = [rank - 1 for rank in (low_rank, high_rank) if 1 <= rank <= count]
-    ordered = np.partition(latency, kept) if kept else latency
-    low = float(ordered[low_rank - 1]) if low_rank >= 1 else 0.0
-    high = float(ordered[high_rank - 1]) if high_rank <= count else math.inf
-    return low, high
-
-
-def _is_drifting(latency: np.ndarray) -> bool:
-    """Latency still rising: quarter means increase and the last is clearly above the first.
-
-    Clearly: by more than DRIFT_SIGMAS standard errors (batch means, 10 per quarter) and by
-    more than DRIFT_MIN_RISE of the first quarter's mean. Tuned not to fire on stable loads
-    (no false alarm in 40 seeds x 50,000 and 400,000 queries at loads 0.5 to 0.97); it sees
-    a queue that grows, not every run still in its initial transient: those show up as a
-    wide CI instead.
-    """
-    means, variances = [], []
-    for quarter in np.array_split(latency, 4):
-        per_batch = quarter.size // 10
-        batch_means = quarter[: per_batch * 10].reshape(10, per_batch).mean(axis=1)
-        means.append(batch_means.mean())
-        variances.append(batch_means.var(ddof=1) / 10)
-    rising = all(later > earlier for earlier, later in zip(means, means[1:]))
-    rise = means[-1] - means[0]
-    significant = rise > DRIFT_SIGMAS * math.sqrt(variances[0] + variances[-1])
-    return bool(rising and significant and rise > DRIFT_MIN_RISE * means[0])
 
 
 # ------------------------------------------------------------------------ runs and validation

@@ -5,10 +5,10 @@ from __future__ import annotations
 from synth.cost.memory import CATALOG
 from synth.evaluation import evaluate_resolved
 from synth.results import Evaluation
-from synth.spec.design import Design, WorkloadPlan
-from synth.spec.resolve import resolve_design
 from synth.solve.milp_choice import Choice
 from synth.solve.options import SpaceOptions
+from synth.spec.design import Design, WorkloadPlan
+from synth.spec.resolve import resolve_design
 
 
 def design_of(opts: SpaceOptions, choice: Choice, timeouts_ms: tuple[float, ...] | None = None) -> Design:

@@ -23,6 +23,10 @@ from synth.solve.prune import prune
 from synth.spec.resolve import accuracy_table, resolve_design
 from synth.vocabulary import Objective, Scenario
 
+# Work budget of each per-requirement search (MILP solves): the relaxations are the same on any
+# machine; the overall deadline stays a safety stop.
+DIAGNOSIS_SOLVES = 200
+
 _BUDGETS = (("power_w", Objective.min_power, "W", "peak power"),
             ("area_mm2", Objective.min_area, "mm2", "area"),
             ("unit_cost_usd", Objective.min_unit_cost, "USD", "unit cost"))
@@ -34,7 +38,7 @@ def _search(opts: SpaceOptions, objective: Objective, *, seed: int, deadline: fl
         return None, None
     space = prune(opts).options
     milp = DesignMilp(space, objective=objective, seed=seed, focus=focus)
-    state = run_loop(space, milp, seed=seed, deadline=deadline)
+    state = run_loop(space, milp, seed=seed, deadline=deadline, max_iterations=DIAGNOSIS_SOLVES)
     return state.best(), milp
 
 
@@ -57,13 +61,11 @@ def _with_workload(opts, index, **changes):
 def diagnose(opts: SpaceOptions, *, seed: int, deadline: float) -> tuple[Relaxation, ...]:
     """The relaxation of every requirement that, alone, could make a design exist."""
     req, found = opts.req, []
-    share = lambda: max(0.5, (deadline - time.perf_counter()) / 4)  # noqa: E731
     for key, objective, unit, what in _BUDGETS:
         limit = getattr(req.budgets, key)
         if limit is None or time.perf_counter() >= deadline:
             continue
-        best, _ = _search(_without_budget(opts, key), objective, seed=seed,
-                          deadline=min(deadline, time.perf_counter() + share()))
+        best, _ = _search(_without_budget(opts, key), objective, seed=seed, deadline=deadline)
         needed = best.score if best else None  # the dropped budget's own metric (a min objective)
         found.append(_relaxation(f"budgets.{key}", limit, needed, unit, f"{what} <= {limit:g} {unit}"))
     for i, workload in enumerate(req.workloads):
@@ -72,14 +74,14 @@ def diagnose(opts: SpaceOptions, *, seed: int, deadline: float) -> tuple[Relaxat
         name = f"workloads[{workload.name}]"
         if workload.latency_ms is not None:
             best, _ = _search(_with_workload(opts, i, latency_ms=None), Objective.min_latency, seed=seed,
-                              deadline=min(deadline, time.perf_counter() + share()), focus=i)
+                              deadline=deadline, focus=i)
             needed = best.evaluation.workloads[i].latency_at_percentile_ms if best else None
             pct = percentile_of(workload)
             found.append(_relaxation(f"{name}.latency_ms", workload.latency_ms, needed, "ms",
                                      f"p{pct:g} <= {workload.latency_ms:g} ms" if pct else
                                      f"latency <= {workload.latency_ms:g} ms"))
         if workload.qps is not None:
-            found.append(_qps_relaxation(opts, i, seed=seed, deadline=min(deadline, time.perf_counter() + share())))
+            found.append(_qps_relaxation(opts, i, seed=seed, deadline=deadline))
         if workload.max_accuracy_drop_pct is not None:
             found.append(_accuracy_relaxation(opts, i, seed=seed, deadline=deadline))
     return tuple(r for r in found if r is not None)

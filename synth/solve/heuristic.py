@@ -13,9 +13,9 @@ import time
 import numpy as np
 import optuna
 
-from synth.solve.state import Scored, SearchState
 from synth.solve.options import SpaceOptions
 from synth.solve.plans import best_on_hardware, exact_score
+from synth.solve.state import Scored, SearchState
 from synth.spec.space import HardwarePoint
 from synth.vocabulary import Method, Termination
 

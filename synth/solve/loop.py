@@ -51,7 +51,8 @@ def milp_score(milp: DesignMilp, milp_value: float) -> float:
 
 
 def run_loop(opts: SpaceOptions, milp: DesignMilp, *, seed: int, deadline: float, gap: float = 1e-6,
-             max_iterations: int = 100_000, hints: tuple[HardwarePoint, ...] = ()) -> SearchState:
+             max_iterations: int = 100_000, node_limit: int | None = None,
+             hints: tuple[HardwarePoint, ...] = ()) -> SearchState:
     """Solve, check, cut, until the best exact design meets the bound within `gap`.
 
     The chip count is branched on outside the MILP (one restricted MILP per chip count, on the
@@ -59,7 +60,9 @@ def run_loop(opts: SpaceOptions, milp: DesignMilp, *, seed: int, deadline: float
     through chips x chip cost, which a single LP relaxation couples only weakly. The bound of
     the whole space is the smallest bound over the branches. `hints`: hardware points checked
     exactly before the first solve (e.g. designs of a neighbouring problem), so a good design
-    and its cutoff are known from the start; checking any point exactly is always valid."""
+    and its cutoff are known from the start; checking any point exactly is always valid.
+    `max_iterations` (MILP solves) and `node_limit` (per solve) are work budgets; `deadline` is
+    a wall-clock safety stop. The state says which one stopped the search."""
     objective = milp.objective
     state = SearchState()
     branches = {h: -math.inf for h in range(len(opts.grid.chips))}  # score bound per chip count
@@ -90,7 +93,8 @@ def run_loop(opts: SpaceOptions, milp: DesignMilp, *, seed: int, deadline: float
         h = min(open_branches, key=lambda k: branches[k])
         milp.restrict_chips(h)
         started = time.perf_counter()
-        res = milp.solve(time_limit=remaining, cutoff=None if best is None else milp_value(milp, best.score))
+        res = milp.solve(time_limit=remaining, cutoff=None if best is None else milp_value(milp, best.score),
+                         node_limit=node_limit)
         state.solve_s += time.perf_counter() - started
         state.iterations += 1
         condition = res.termination_condition

@@ -12,25 +12,26 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import pyomo.environ as pyo
 from pyomo.contrib.solver.common.factory import SolverFactory
 
 from synth.cost.chip import (
-    PE_CODES, area_breakdown_mm2, chip_cost_breakdown_usd, peak_power_breakdown_w,
+    PE_CODES,
+    area_breakdown_mm2,
+    chip_cost_breakdown_usd,
+    peak_power_breakdown_w,
 )
 from synth.cost.constants import PE_SUPPORTS
 from synth.cost.dvfs import dynamic_energy_scale
-from synth.vocabulary import Objective, Scenario
 from synth.solve.milp_choice import Choice
-from synth.spec.space import HardwarePoint
-from synth.solve.options import SpaceOptions, combo_service_times
+from synth.solve.milp_cuts import HonestyCuts
+from synth.solve.options import SpaceOptions
 from synth.solve.per_inference import per_inference_bound
+from synth.vocabulary import Objective, Scenario
 
 # Operand width order: every layer of a wider precision moves at least as many bytes.
-PRECISION_WIDTH = {"int8": 0, "int8+fp16": 1, "fp16": 2, "bf16": 2, "fp32": 3}
 SPLIT_WEIGHTS = (0.5,)
 # HiGHS settings (TOOLCHAIN.md: pin threads and the seed for determinism; presolve can
 # dominate). Measured on problems/ (synthesize with refine off, summed over the eight files):
@@ -46,6 +47,7 @@ HIGHS_OPTIONS = {"presolve": "off", "threads": 1, "mip_pool_soft_limit": 10, "mi
 # Strict inequalities (stability) are kept as >= with this margin in log space; the exact check
 # decides the boundary, so the margin only has to be smaller than any real difference.
 STRICT = 1e-9
+HIGHS_MAX_INT = 2_147_483_647  # HiGHS's kHighsIInf: no limit
 
 
 def _die_cost_tangents(opts: SpaceOptions, low: float, high: float, count: int = 48):
@@ -68,7 +70,7 @@ def _die_cost_tangents(opts: SpaceOptions, low: float, high: float, count: int =
     return [(float(s), float(i - margin)) for s, i in zip(slopes, intercepts)]
 
 
-class DesignMilp:
+class DesignMilp(HonestyCuts):
     """The Pyomo model of a space, with a persistent HiGHS solver for cut-and-resolve."""
 
     def __init__(self, opts: SpaceOptions, *, objective: Objective | None = None, seed: int = 0,
@@ -268,7 +270,8 @@ class DesignMilp:
             # Split bounds (weighted AM-GM): a + b >= (a/w)^w (b/(1-w))^(1-w), so with a the compute
             # time of a layer set S and b the memory time of the rest, for every w in (0, 1):
             # theta >= w log a + (1 - w) log b + H(w), H(w) = -w log w - (1 - w) log(1 - w).
-            compute_log = lambda table: {k: math.log(max(table[cb], 1e-300)) for k, cb in enumerate(combos)}  # noqa: E731
+            compute_log = lambda table, combos=combos: {  # noqa: E731
+                k: math.log(max(table[cb], 1e-300)) for k, cb in enumerate(combos)}
             for cycles_in, traffic_out in wo.splits:
                 log_a = compute_log(cycles_in)
                 log_b = np.log(np.maximum(traffic_out, 1e-300))
@@ -339,15 +342,19 @@ class DesignMilp:
         return pairs if self.focus is None else [pairs[self.focus]]
 
     # ---- solving -----------------------------------------------------------------------------
-    def solve(self, *, time_limit: float | None = None, rel_gap: float = 1e-9, cutoff: float | None = None):
+    def solve(self, *, time_limit: float | None = None, rel_gap: float = 1e-9, cutoff: float | None = None,
+              node_limit: int | None = None):
         """cutoff: prune everything whose objective is not better than this value (the best
-        exact design's, in the MILP's units); the solve is then infeasible when nothing beats it."""
+        exact design's, in the MILP's units); the solve is then infeasible when nothing beats it.
+        node_limit: a work budget (branch-and-bound nodes; the answer does not depend on the
+        machine's speed); time_limit is a safety stop."""
 
         if self._solver is None:
             self._solver = SolverFactory("highs")
         # The persistent solver keeps options between solves: set the bound and the limit every
         # time, to their defaults (infinite) when not given.
-        options = {**HIGHS_OPTIONS, "random_seed": self.seed, "mip_rel_gap": rel_gap, "objective_bound": math.inf}
+        options = {**HIGHS_OPTIONS, "random_seed": self.seed, "mip_rel_gap": rel_gap, "objective_bound": math.inf,
+                   "mip_max_nodes": HIGHS_MAX_INT if node_limit is None else node_limit}
         if cutoff is not None:
             # HiGHS reads objective_bound in its minimization sense (the negated objective when
             # maximizing). A margin keeps HiGHS's own tolerances from pruning a tie.
@@ -366,7 +373,7 @@ class DesignMilp:
         m, o = self.model, self.opts
         pick = lambda var: max(var, key=lambda i: pyo.value(var[i]))  # noqa: E731
         plans = []
-        for i, wo in enumerate(o.workloads):
+        for i in range(len(o.workloads)):
             b = m.wl[i]
             j, q = max(b.bq, key=lambda key: pyo.value(b.bq[key]))
             plans.append((j, q, pick(b.pair)))
@@ -381,74 +388,3 @@ class DesignMilp:
                 self.model.h[k].unfix()
             else:
                 self.model.h[k].fix(1 if k == index else 0)
-
-    def cut_slower_hardware(self, hardware: HardwarePoint) -> None:
-        """Remove every hardware configuration no faster than `hardware`: the same shape,
-        dataflow, PE, cores and chips with a clock, SRAM and memory bandwidth no higher (and a
-        memory no larger). Valid after a deterministic rejection: service time never drops on
-        slower hardware, so every plan that failed there fails here."""
-        m, g = self.model, self.opts.grid
-        shape, dataflow, pe, clock, sram, memory, cores, chips = hardware
-        mem = g.memories[memory]
-        terms = [m.x[shape], m.y[dataflow], m.z[pe], m.n[cores], m.h[chips],
-                 sum(m.u[f] for f in range(len(g.clock_ghz)) if g.clock_ghz[f] <= g.clock_ghz[clock]),
-                 sum(m.v[k] for k in range(len(g.sram_mib)) if g.sram_mib[k] <= g.sram_mib[sram]),
-                 sum(m.t[k] for k, other in enumerate(g.memories)
-                     if other.bandwidth_gbps <= mem.bandwidth_gbps and other.capacity_gib <= mem.capacity_gib)]
-        m.cuts.add(sum(terms) <= len(terms) - 1)
-
-    def tighten(self, choice: Choice, i: int) -> bool:
-        """Make the service-time bounds of workload i exact for the combination of choices its
-        time depends on, at every clock, and valid bounds for every combination that is no
-        faster: theta >= log T(B, f) whenever the design has this shape, dataflow and cores per
-        replica, at most this SRAM and bandwidth, at least this many cores (a smaller share), a
-        batch at least this large and a precision at least this wide. Service time is
-        non-increasing in SRAM, bandwidth and share and non-decreasing in batch and operand
-        bytes (cost core, tests/cost/test_properties.py), so the cut never excludes anything.
-        The right-hand side drops by a valid big-M (largest log time minus theta's lower bound)
-        when any indicator is off."""
-        key = self._combo_key(choice, i)
-        tightened = self.__dict__.setdefault("_tightened", set())
-        if key in tightened:
-            return False
-        tightened.add(key)
-        m, g, b = self.model, self.opts.grid, self.model.wl[i]
-        times, times_one = combo_service_times(self.opts, choice, i)
-        for theta, table, with_batch in ((b.theta, times, True), (b.theta1, times_one, False)):
-            indicators = self._region_indicators(choice, i, with_batch=with_batch)
-            mismatch = len(indicators) - sum(indicators)
-            logs = np.log(table)
-            big = float(logs.max()) - theta.lb  # the row is slack wherever an indicator is off
-            m.cuts.add(theta >= sum(float(logs[f]) * m.u[f] for f in range(len(g.clock_ghz))) - big * mismatch)
-        return True
-
-    def _combo_key(self, choice: Choice, i: int) -> tuple:
-        j, q, r = choice.plans[i]
-        return (i, choice.shape, choice.dataflow, self.opts.workloads[i].pairs[r][1], j, q, choice.sram,
-                choice.memory, choice.cores)
-
-    def _region_indicators(self, choice: Choice, i: int, *, with_batch: bool) -> list:
-        """Indicators of the designs whose workload i runs no faster than in `choice`."""
-        m, g, b, wo = self.model, self.opts.grid, self.model.wl[i], self.opts.workloads[i]
-        j, q, r = choice.plans[i]
-        per_replica = wo.pairs[r][1]
-        bw = g.memories[choice.memory].bandwidth_gbps
-        width = PRECISION_WIDTH[wo.precisions[q]]
-        wider = [qq for qq, name in enumerate(wo.precisions) if PRECISION_WIDTH[name] >= width]
-        larger = [jj for jj, batch in enumerate(wo.batches) if batch >= wo.batches[j]] if with_batch \
-            else list(range(len(wo.batches)))
-        return [
-            m.x[choice.shape], m.y[choice.dataflow],
-            sum(b.pair[k] for k, (_, c) in enumerate(wo.pairs) if c == per_replica),
-            sum(b.bq[jj, qq] for jj in larger for qq in wider),
-            sum(m.v[k] for k in range(len(g.sram_mib)) if g.sram_mib[k] <= g.sram_mib[choice.sram]),
-            sum(m.t[k] for k in range(len(g.memories)) if g.memories[k].bandwidth_gbps <= bw),
-            sum(m.n[k] for k in range(len(g.cores)) if g.cores[k] >= g.cores[choice.cores]),
-        ]
-
-    def cut_hardware(self, hardware: HardwarePoint) -> None:
-        """Remove every design on this hardware (to list alternatives on distinct hardware)."""
-        m = self.model
-        shape, dataflow, pe, clock, sram, memory, cores, chips = hardware
-        terms = [m.x[shape], m.y[dataflow], m.z[pe], m.u[clock], m.v[sram], m.t[memory], m.n[cores], m.h[chips]]
-        m.cuts.add(sum(terms) <= len(terms) - 1)

@@ -20,9 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from synth.cost.accuracy import accuracy_drop_pct
-from synth.cost.constants import PE_SUPPORTS, Technology, technology
+from synth.cost.constants import ACCUMULATOR_BYTES, PE_SUPPORTS, Technology, technology
 from synth.cost.dvfs import voltage_for_clock
-from synth.cost.constants import ACCUMULATOR_BYTES
 from synth.cost.systolic import DATAFLOW_CODES, buffer_words, split_gemm_cycles
 from synth.cost.workload import PRECISION_CODES, LayerTable, batch_figures, layer_mac_pj, sram_pj_per_bit
 from synth.spec.requirements import Requirements, Scenario, Workload

@@ -25,7 +25,11 @@ from synth.cost.systolic import DATAFLOW_CODES
 from synth.cost.workload import PRECISION_CODES
 from synth.evaluation import percentile_of, serve, workload_seed
 from synth.evaluation.objective import (
-    SystemHardware, WorkloadFigures, evaluation_objective, objective_value, score,
+    SystemHardware,
+    WorkloadFigures,
+    evaluation_objective,
+    objective_value,
+    score,
 )
 from synth.results import Evaluation
 from synth.serving.bounds import server_feasible_necessary

@@ -39,8 +39,8 @@ import numpy as np
 from synth.cost.chip import PE_AREA_UM2_45NM, PE_CODES, PE_OPERAND_BYTES, PE_PEAK_PJ_45NM
 from synth.cost.constants import PE_SUPPORTS
 from synth.cost.workload import PRECISION_CODES, layer_bytes, layer_mac_pj
-from synth.spec.requirements import Objective, Scenario
 from synth.solve.options import SpaceOptions, WorkloadOptions
+from synth.spec.requirements import Objective, Scenario
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

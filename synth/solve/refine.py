@@ -37,11 +37,8 @@ PENALTY = 1e30
 class RefinementRun:
     """A refinement's summary and, when it improved, the improved design's exact evaluation."""
 
-    summary_fields: dict[str, Any]
+    summary: Refinement
     evaluation: Evaluation | None = field(default=None, compare=False)
-
-    def summary(self) -> Refinement:
-        return Refinement(**self.summary_fields)
 
 
 def _storage(url: str | None):
@@ -141,7 +138,7 @@ def refine(opts: SpaceOptions, base: Evaluation, *, seed: int, trials: int = DEF
     after_eval = best[1] if improved else base
     changes = _changes(base.design, after_eval.design) if improved else {}
     sign = -1 if objective.maximize else 1
-    return RefinementRun(dict(
+    return RefinementRun(Refinement(
         trials=len(study.trials), own_trials=own, seconds=time.perf_counter() - started,
         objective_before=sign * before, objective_after=sign * best[0] if improved else sign * before,
         gain_pct=(before - best[0]) / abs(before) * 100 if improved and before else 0.0,

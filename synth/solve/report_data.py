@@ -3,13 +3,14 @@ the serving curves, and (optionally) the sensitivity table and the Pareto front.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Callable
 
 from synth.evaluation import evaluate
 from synth.evaluation.curves import workload_curves
 from synth.results import Result
-from synth.solve.tradeoffs import default_axes, pareto_front, sensitivity
+from synth.solve.search_options import SearchOptions
+from synth.solve.tradeoffs import RESOLVE, default_axes, pareto_front, sensitivity
 from synth.spec.design import Design
 from synth.spec.requirements import Requirements
 from synth.spec.validate import load_document
@@ -19,12 +20,15 @@ Progress = Callable[[str, "float | None"], None]
 
 @dataclass(frozen=True, slots=True)
 class ReportOptions:
-    """Budgets of the report's trade-off re-solves (wall-clock safety stops, in seconds)."""
+    """What the report re-solves: the sensitivity table and a Pareto front of `pareto_points`
+    bounds, each point with the work budget `resolve` (the same answer on any machine); the
+    seconds are safety stops, which the points they cut short report as not proven."""
 
     tradeoffs: bool = True
-    sensitivity_time_s: float = 30.0
-    pareto_time_s: float = 40.0
     pareto_points: int = 4
+    resolve: SearchOptions = RESOLVE
+    sensitivity_time_s: float = 300.0
+    pareto_time_s: float = 300.0
 
 
 def report_data(req: Requirements, result: Result, *, seed: int = 0, options: ReportOptions = ReportOptions(),
@@ -41,8 +45,8 @@ def report_data(req: Requirements, result: Result, *, seed: int = 0, options: Re
     if not options.tradeoffs:
         return result
     rows = sensitivity(req, result.evaluation, baseline=result.certificate.objective, seed=seed,
-                       time_limit_s=options.sensitivity_time_s, progress=progress)
+                       time_limit_s=options.sensitivity_time_s, budget=options.resolve, progress=progress)
     x, y = default_axes(req)
     front = pareto_front(req, x=x, y=y, points=options.pareto_points, seed=seed,
-                         time_limit_s=options.pareto_time_s, progress=progress)
+                         time_limit_s=options.pareto_time_s, budget=options.resolve, progress=progress)
     return replace(result, sensitivity=tuple(rows), pareto=front)

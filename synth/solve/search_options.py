@@ -28,6 +28,9 @@ class SearchOptions:
     keeping only exact-feasible improvements; `refine_time_s` is its safety stop.
     alternatives: how many next-best designs on other hardware to report.
     diagnose_infeasible: when nothing fits, find the smallest relaxation of each requirement.
+    max_milp_solves, milp_max_nodes: work budgets of the MILP method (solves of the honesty
+    loop; branch-and-bound nodes per solve); None: no budget. With them the answer, proven or
+    not, is the same on any machine; time_limit_s stays a safety stop.
     storage: a journal file path or database URL shared by refinement studies of several processes.
     hints: designs (design-file mappings) whose hardware the MILP checks exactly before its
     first solve; off-grid ones are ignored. They only speed the search up."""
@@ -39,6 +42,8 @@ class SearchOptions:
     refine_time_s: float = 10.0
     alternatives: int = 5
     diagnose_infeasible: bool = True
+    max_milp_solves: int | None = None
+    milp_max_nodes: int | None = None
     storage: str | None = None
     hints: tuple[dict[str, Any], ...] = ()
 
@@ -51,6 +56,10 @@ class SearchOptions:
             raise ValueError(f"`refine_time_s > 0` must hold, but got refine_time_s={self.refine_time_s}")
         if self.refine_trials < 1:
             raise ValueError(f"`refine_trials >= 1` must hold, but got refine_trials={self.refine_trials}")
+        for name in ("max_milp_solves", "milp_max_nodes"):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise ValueError(f"`{name} >= 1` must hold, but got {name}={value}")
         if self.alternatives < 0:
             raise ValueError(f"`alternatives >= 0` must hold, but got alternatives={self.alternatives}")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import replace
-
 from typing import Any
 
 from synth.results import Certificate, Evaluation, Result
@@ -25,6 +24,8 @@ from synth.spec.space import HardwarePoint
 from synth.vocabulary import Method, SolutionStatus, Termination
 
 METHODS = tuple(m.value for m in Method)
+UNLIMITED_SOLVES = 100_000
+ALTERNATIVE_MIN_SOLVES = 4
 
 
 def synthesize(requirements: Requirements, options: SearchOptions | None = None, *, seed: int = 0,
@@ -45,7 +46,7 @@ def synthesize(requirements: Requirements, options: SearchOptions | None = None,
     refinement = refine(opts, result.evaluation, seed=seed, trials=options.refine_trials,
                         time_limit_s=options.refine_time_s, storage=options.storage)
     improved = refinement.evaluation
-    return replace(result, refinement=refinement.summary(),
+    return replace(result, refinement=refinement.summary,
                    evaluation=improved or result.evaluation,
                    design=improved.design if improved else result.design)
 
@@ -60,9 +61,7 @@ def _search(requirements: Requirements, options: SearchOptions, *, seed: int) ->
         return _no_precision(opts, method=method, seed=seed, started=started, build_s=build_s, deadline=deadline,
                              diagnose_infeasible=options.diagnose_infeasible)
     if method is Method.milp:
-        return _milp(opts, seed=seed, started=started, deadline=deadline, build_s=build_s,
-                     alternatives=options.alternatives, diagnose_infeasible=options.diagnose_infeasible,
-                     hints=options.hints)
+        return _milp(opts, options, seed=seed, started=started, deadline=deadline, build_s=build_s)
     if method is Method.exhaustive:
         state = exhaustive_search(opts, seed=seed, deadline=deadline)
     else:
@@ -80,32 +79,35 @@ def _no_precision(opts: SpaceOptions, *, method, seed, started, build_s, deadlin
     return _result(opts, state, method=method, seed=seed, started=started, build_s=build_s, relaxation=relaxation)
 
 
-def _milp(opts: SpaceOptions, *, seed, started, deadline, build_s, alternatives, diagnose_infeasible,
-          hints=()) -> Result:
+def _milp(opts: SpaceOptions, options: SearchOptions, *, seed, started, deadline, build_s) -> Result:
     t = time.perf_counter()
     pruned = prune(opts)
     space = pruned.options
     milp = DesignMilp(space, seed=seed)
     build_s += time.perf_counter() - t
-    known = tuple(point for point in (hardware_of(space, design) for design in hints) if point is not None)
-    state = run_loop(space, milp, seed=seed, deadline=deadline, hints=known)
-    extra = _alternatives(space, milp, state, seed=seed, deadline=deadline, wanted=alternatives)
+    known = tuple(point for point in (hardware_of(space, design) for design in options.hints) if point is not None)
+    state = run_loop(space, milp, seed=seed, deadline=deadline, hints=known,
+                     max_iterations=options.max_milp_solves or UNLIMITED_SOLVES, node_limit=options.milp_max_nodes)
+    extra = _alternatives(space, milp, state, seed=seed, deadline=deadline, wanted=options.alternatives,
+                          node_limit=options.milp_max_nodes)
     relaxation = ()
-    if state.infeasible and diagnose_infeasible:
+    if state.infeasible and options.diagnose_infeasible:
         relaxation = diagnose(opts, seed=seed, deadline=deadline)
     return _result(opts, state, method=Method.milp, seed=seed, started=started, build_s=build_s,
                    extra_alternatives=extra, relaxation=relaxation, pruned=pruned.notes)
 
 
-def _alternatives(opts: SpaceOptions, milp: DesignMilp, state: SearchState, *, seed, deadline, wanted) -> list:
+def _alternatives(opts: SpaceOptions, milp: DesignMilp, state: SearchState, *, seed, deadline, wanted,
+                  node_limit: int | None = None) -> list[Scored]:
     """Next-best designs on distinct hardware, each exactly evaluated (its best plans).
 
     First the designs the search already evaluated; then the hardware one step from the
     optimum (another dataflow or memory; the next PE type, clock, SRAM, array, core or chip count),
-    whose exact check costs tens of milliseconds; then, if fewer than `wanted` remain and
-    time is left, the same loop again with the hardware kept so far excluded (its answer is
-    the proven best of what remains when it finishes within the budget: 25 % of the time
-    spent so far, at least 0.5 s)."""
+    whose exact check costs tens of milliseconds; then, if fewer than `wanted` remain, the same
+    loop again with the hardware kept so far excluded (its answer is the proven best of what
+    remains when it finishes within the budget). The budget is work, not time: a quarter of
+    the MILP solves the search itself took, at least ALTERNATIVE_MIN_SOLVES, so the
+    alternatives are the same on any machine."""
     if not state.feasible or wanted <= 0:
         return []
     best_choice = state.best().choice
@@ -125,10 +127,10 @@ def _alternatives(opts: SpaceOptions, milp: DesignMilp, state: SearchState, *, s
                                 answer.evaluation))
     for hardware in seen:
         milp.cut_hardware(hardware)
-    spent = state.solve_s + state.check_s
-    budget_end = min(deadline, time.perf_counter() + max(0.5, 0.25 * spent))
-    while len(found) < wanted and time.perf_counter() < budget_end:
-        more = run_loop(opts, milp, seed=seed, deadline=budget_end, max_iterations=50)
+    budget = max(ALTERNATIVE_MIN_SOLVES, state.iterations // 4)
+    while len(found) < wanted and budget > 0 and time.perf_counter() < deadline:
+        more = run_loop(opts, milp, seed=seed, deadline=deadline, max_iterations=budget, node_limit=node_limit)
+        budget -= more.iterations
         best = more.best()
         if best is None:
             break

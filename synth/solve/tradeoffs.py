@@ -1,18 +1,20 @@
 """Trade-offs around a synthesized design: Pareto fronts and the sensitivity table.
 
 Both re-run the same search (MILP, exact check, cuts) on modified requirements, so every
-point is an exact-feasible, proven-optimal design of its own requirements.
+point is an exact-feasible design of its own requirements, proven optimal within its work budget
+or marked as not proven.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+import time
+from collections.abc import Callable
 
 import numpy as np
 
 from synth.evaluation import evaluation_objective
 from synth.results import Evaluation, ParetoFront, ParetoPoint, Result, SensitivityRow
+from synth.solve.search_options import SearchOptions
 from synth.solve.synthesize import synthesize
 from synth.spec.requirements import Requirements
 from synth.vocabulary import Objective, Scenario, SolutionStatus
@@ -58,48 +60,61 @@ def _with_bound(req: Requirements, metric: str, value: float) -> Requirements:
     return updated
 
 
-def _solve(req: Requirements, objective: Objective, *, seed: int, time_limit_s: float, hints=()) -> Result:
+# How each trade-off point is re-solved: no refinement, alternatives or diagnosis, and a work
+# budget (MILP solves of the honesty loop, branch-and-bound nodes per solve), so every point is
+# the same on any machine; a point its budget cuts short is reported as not proven.
+RESOLVE = SearchOptions(refine=False, alternatives=0, diagnose_infeasible=False, max_milp_solves=8,
+                        milp_max_nodes=500)
+
+
+def _solve(req: Requirements, objective: Objective, *, seed: int, budget: SearchOptions, deadline: float,
+           hints=()) -> Result:
     updated = req.model_copy(update={"objective": objective})
     updated._source = req.source
-    return synthesize(updated, seed=seed, time_limit_s=time_limit_s, refine=False, alternatives=0,
-                      diagnose_infeasible=False, hints=tuple(hints))
+    remaining = max(deadline - time.perf_counter(), 0.05)
+    return synthesize(updated, budget, seed=seed, time_limit_s=remaining, hints=tuple(hints))
 
 
 def pareto_front(req: Requirements, *, x: str, y: str, points: int = 8, seed: int = 0,
-                 time_limit_s: float = 60.0, progress: Progress | None = None) -> ParetoFront:
+                 time_limit_s: float = 600.0, budget: SearchOptions = RESOLVE,
+                 progress: Progress | None = None) -> ParetoFront:
     """Sweep a bound on `x` between its best achievable value and its value at the y-optimal
     design, minimizing (or maximizing) `y` at each bound; returns the non-dominated points and
-    the y-optimal design as `chosen`."""
+    the y-optimal design as `chosen`. `budget` bounds each re-solve's work; `time_limit_s` is a
+    safety stop for the whole sweep."""
     for name, value, allowed in (("x", x, SWEEPABLE), ("y", y, tuple(METRICS))):
         if value not in allowed:
             raise ValueError(f"{name} must be one of {list(allowed)}, got {value!r}")
     if x == y:
         raise ValueError(f"y must differ from x, got {y!r} twice")
-    share = time_limit_s / (points + 2)
-    chosen = _solve(req, METRICS[y][0], seed=seed, time_limit_s=share)
+    deadline = time.perf_counter() + time_limit_s
+    chosen = _solve(req, METRICS[y][0], seed=seed, budget=budget, deadline=deadline)
     if chosen.evaluation is None:
         return ParetoFront(x, y, METRICS[x][1], METRICS[y][1], (), None)
     x_at_chosen = metric_value(x, chosen.evaluation, req)
-    best_x = _solve(req, METRICS[x][0], seed=seed, time_limit_s=share, hints=[chosen.design])
+    best_x = _solve(req, METRICS[x][0], seed=seed, budget=budget, deadline=deadline, hints=[chosen.design])
     x_best = metric_value(x, best_x.evaluation, req) if best_x.evaluation else x_at_chosen
     bounds = np.geomspace(max(x_best, 1e-12), max(x_at_chosen, 1e-12), points) if x_best != x_at_chosen \
         else np.array([x_best])
-    found = [ParetoPoint(x_at_chosen, metric_value(y, chosen.evaluation, req), chosen.design)]
+    found = [ParetoPoint(x_at_chosen, metric_value(y, chosen.evaluation, req), chosen.design,
+                         chosen.status is SolutionStatus.optimal)]
     # Every design found so far is checked first at each bound: the x-best one meets them all.
     known = [chosen.design] + ([best_x.design] if best_x.evaluation else [])
     for k, bound in enumerate(bounds):
         if progress:
             progress(f"pareto {x} <= {bound:.4g}" if not METRICS[x][2] else f"pareto {x} >= {bound:.4g}",
                      (k + 1) / len(bounds))
-        result = _solve(_with_bound(req, x, float(bound)), METRICS[y][0], seed=seed, time_limit_s=share,
-                        hints=known)
+        result = _solve(_with_bound(req, x, float(bound)), METRICS[y][0], seed=seed, budget=budget,
+                        deadline=deadline, hints=known)
         if result.evaluation is not None and result.evaluation.feasible:
             found.append(ParetoPoint(metric_value(x, result.evaluation, req),
-                                     metric_value(y, result.evaluation, req), result.design))
+                                     metric_value(y, result.evaluation, req), result.design,
+                                     result.status is SolutionStatus.optimal))
             known.append(result.design)
     front = _non_dominated(found, METRICS[x][2], METRICS[y][2])
     return ParetoFront(x, y, METRICS[x][1], METRICS[y][1], tuple(front),
-                       ParetoPoint(x_at_chosen, metric_value(y, chosen.evaluation, req), chosen.design))
+                       ParetoPoint(x_at_chosen, metric_value(y, chosen.evaluation, req), chosen.design,
+                                   chosen.status is SolutionStatus.optimal))
 
 
 def _non_dominated(points: list[ParetoPoint], x_larger_better: bool, y_larger_better: bool) -> list[ParetoPoint]:
@@ -155,10 +170,12 @@ def _relaxed(req: Requirements, requirement: str, limit: float) -> tuple[Require
 
 
 def sensitivity(req: Requirements, evaluation: Evaluation, *, baseline: float, seed: int = 0,
-                time_limit_s: float = 30.0, progress: Progress | None = None) -> list[SensitivityRow]:
+                time_limit_s: float = 600.0, budget: SearchOptions = RESOLVE,
+                progress: Progress | None = None) -> list[SensitivityRow]:
     """What relaxing each binding requirement by 10 % would save (one re-solve each, on the
     grid, against `baseline`: the grid optimum's objective)."""
     binding = binding_requirements(req, evaluation)
+    deadline = time.perf_counter() + time_limit_s
     rows = []
     larger_better = req.objective.maximize
     for k, (requirement, limit, _, unit) in enumerate(binding):
@@ -166,8 +183,8 @@ def sensitivity(req: Requirements, evaluation: Evaluation, *, baseline: float, s
             progress(f"sensitivity {requirement}", (k + 1) / len(binding))
         relaxed, new = _relaxed(req, requirement, limit)
         # The design itself still meets the relaxed requirements: checked first, it is the start.
-        result = synthesize(relaxed, seed=seed, time_limit_s=time_limit_s / max(len(binding), 1), refine=False,
-                            alternatives=0, diagnose_infeasible=False, hints=(evaluation.design,))
+        result = synthesize(relaxed, budget, seed=seed, time_limit_s=max(deadline - time.perf_counter(), 0.05),
+                            hints=(evaluation.design,))
         after = result.evaluation.objective_value if result.evaluation is not None else None
         before = baseline
         saving = None

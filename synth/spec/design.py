@@ -10,7 +10,7 @@ partition, so a workload has replicas x chips replicas in all.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field
 

@@ -13,10 +13,15 @@ from pydantic import AfterValidator, Discriminator, Field, Tag, field_validator,
 
 from synth.cost.constants import OVERRIDABLE, PRECISIONS
 from synth.cost.memory import CATALOG
-from synth.vocabulary import DataflowName, Objective, PrecisionName, Scenario
 from synth.spec.fields import (
-    MAX_LIST, Dim, Name, NonNegativeFloat, PositiveFloat, Strict,
+    MAX_LIST,
+    Dim,
+    Name,
+    NonNegativeFloat,
+    PositiveFloat,
+    Strict,
 )
+from synth.vocabulary import DataflowName, Objective, PrecisionName, Scenario
 
 
 # --- inline layers -----------------------------------------------------------------------------
@@ -48,7 +53,7 @@ class ConvLayer(_LayerBase):
     groups: Annotated[int, Field(ge=1, le=100_000)] = 1
 
     @model_validator(mode="after")
-    def _shapes(self) -> "ConvLayer":
+    def _shapes(self) -> ConvLayer:
         if self.c_in % self.groups or self.c_out % self.groups:
             raise ValueError(f"groups must divide c_in and c_out, got groups={self.groups}, "
                              f"c_in={self.c_in}, c_out={self.c_out}")
@@ -70,7 +75,7 @@ class DepthwiseLayer(_LayerBase):
     padding: Annotated[int, Field(ge=0, le=64)] = 0
 
     @model_validator(mode="after")
-    def _shapes(self) -> "DepthwiseLayer":
+    def _shapes(self) -> DepthwiseLayer:
         if self.h + 2 * self.padding < self.kernel or self.w + 2 * self.padding < self.kernel:
             raise ValueError(f"kernel must fit the padded input, got kernel={self.kernel} on "
                              f"{self.h}x{self.w} with padding {self.padding}")
@@ -192,7 +197,7 @@ class Range(Strict):
     step: Annotated[float, Field(ge=1e-6, le=1e6, allow_inf_nan=False)] | None = None
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Range":
+    def _ordered(self) -> Range:
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError(f"min <= max must hold, got (min={self.min}, max={self.max})")
         return self
@@ -259,7 +264,7 @@ class Space(Strict):
     chips: IntChoice | None = None
 
     @model_validator(mode="after")
-    def _array_shape(self) -> "Space":
+    def _array_shape(self) -> Space:
         if self.array_dims is not None and (self.array_rows is not None or self.array_cols is not None):
             raise ValueError("give either array_dims (square arrays) or array_rows/array_cols, not both")
         if (self.array_rows is None) != (self.array_cols is None):

@@ -11,7 +11,11 @@ import numpy as np
 import pytest
 
 from synth.cost.chip import (
-    PE_CODES, area_breakdown_mm2, chip_cost_breakdown_usd, dies_per_wafer, murphy_yield,
+    PE_CODES,
+    area_breakdown_mm2,
+    chip_cost_breakdown_usd,
+    dies_per_wafer,
+    murphy_yield,
     peak_power_breakdown_w,
 )
 from synth.cost.constants import NODES_NM, technology

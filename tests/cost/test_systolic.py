@@ -15,7 +15,14 @@ import numpy as np
 import pytest
 
 from synth.cost.systolic import (
-    DATAFLOW_CODES, IS, OS, WS, buffer_words, fold_count, gemm_cycles, split_gemm_cycles,
+    DATAFLOW_CODES,
+    IS,
+    OS,
+    WS,
+    buffer_words,
+    fold_count,
+    gemm_cycles,
+    split_gemm_cycles,
 )
 
 # The running example: M=16, K=12, N=20 on an 8 x 8 array.

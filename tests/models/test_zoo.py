@@ -6,7 +6,8 @@ arithmetic, never read from the zoo's own `published_*` fields.
 
 import pytest
 
-from synth.models.zoo import BUILTIN_MODELS, builtin_model, gpt2_decode
+from synth.models.transformer import gpt2_decode
+from synth.models.zoo import BUILTIN_MODELS, builtin_model
 
 EXPECTED_NAMES = {
     "resnet50", "mobilenet_v1", "mobilenet_v2", "squeezenet1_1",

@@ -134,7 +134,7 @@ def key_figures(result: dict) -> list[tuple[str, str, str, object]]:
     return figures
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _rendered(name: str) -> tuple[str, str]:
     result = load(name)
     return render_markdown(result), render_html(result)

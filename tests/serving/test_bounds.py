@@ -15,7 +15,8 @@ from synth.serving.bounds import (
     min_replicas_for_load,
     server_feasible_necessary,
 )
-from synth.serving.simulator import SlaVerdict, decide_sla, simulate_server
+from synth.serving.simulator import decide_sla, simulate_server
+from synth.vocabulary import SlaVerdict
 
 SLOW_GROWTH_S = 1e-3 + 0.1e-3 * np.arange(8)  # 1.0 ms for one query .. 1.7 ms for eight
 AFFINE_S = 1e-3 + 0.5e-3 * np.arange(1, 9)  # 1.5 ms .. 5 ms

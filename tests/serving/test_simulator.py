@@ -16,7 +16,7 @@ import heapq
 import math
 from collections import deque
 from decimal import Decimal, localcontext
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pytest
@@ -24,7 +24,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from synth.vocabulary import MULTI_STREAM_SAMPLES, Scenario, SlaVerdict
 from synth.serving.scenarios import (
     multi_stream_latency,
     offline_throughput,
@@ -38,6 +37,7 @@ from synth.serving.simulator import (
     simulate_trace,
     summarize_trace,
 )
+from synth.vocabulary import MULTI_STREAM_SAMPLES, Scenario, SlaVerdict
 
 SERVICE_S = 1e-3  # batch-of-one service time D of the queueing-theory cases
 SEED = 2024
@@ -144,7 +144,7 @@ def event_driven_completions(arrivals, service_s, replicas, max_batch, timeout_s
     return completion
 
 
-@lru_cache(maxsize=None)
+@cache
 def batch_one_run(replicas: int, load: float):
     """One long batch-1 run per case, shared by the mean and percentile tests."""
     n_queries = 8_000_000 if load >= 0.9 else 2_000_000

@@ -19,7 +19,7 @@ import yaml
 
 import synth
 from synth.errors import SynthError
-from synth.solve.exhaustive import SpaceTooLarge
+from synth.solve.hardware import SpaceTooLarge
 
 METHODS = ("milp", "exhaustive", "optuna", "random")
 REL = 1e-6

@@ -35,9 +35,9 @@ def _check_refinement(req) -> None:
     again = synth.evaluate(req, synth.load_design(final.design))
     assert again.feasible, again.violations
     assert _no_worse(req.objective.value, again.objective_value, base.evaluation.objective_value)
-    assert math.isclose(again.objective_value, refined.objective_after, rel_tol=1e-9)
+    assert math.isclose(again.objective_value, refined.summary.objective_after, rel_tol=1e-9)
     if refined.evaluation is None:
-        assert refined.changes == {} and refined.gain_pct == 0.0
+        assert refined.summary.changes == {} and refined.summary.gain_pct == 0.0
 
 
 @pytest.mark.parametrize("path", PROBLEMS, ids=lambda p: p.stem)

@@ -21,7 +21,8 @@ import synth
 from synth.cost.constants import PE_SUPPORTS
 from synth.solve.check import evaluate_choice
 from synth.solve.loop import milp_score
-from synth.solve.milp import Choice, DesignMilp
+from synth.solve.milp import DesignMilp
+from synth.solve.milp_choice import Choice
 from synth.solve.options import space_options
 from synth.solve.plans import exact_score
 from tests.solve.test_optimality import OBJECTIVES, random_requirements
