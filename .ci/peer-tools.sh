@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Peer tools for the `peer_tools` tests (tests/interop/test_peer_tools.py), each in its own venv
+# beside the checkout, because they pin dependencies synth does not share (SCALE-Sim needs
+# numpy < 2.4). A tool that cannot be installed is reported and its tests skip saying why.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+make_venv() {  # make_venv DIR PACKAGE...
+  local dir=$1; shift
+  if [ -x "$dir/bin/python" ] && "$dir/bin/python" -m pip show -q "$1" >/dev/null 2>&1; then
+    return 0
+  fi
+  python -m venv "$dir" && "$dir/bin/pip" install -q "$@" \
+    || echo "peer-tools: could not install $* into $dir; its peer_tools tests will skip"
+}
+
+make_venv .venv-scalesim scalesim "numpy<2.4"
+make_venv .venv-zigzag zigzag-dse
+make_venv .venv-accelforge accelforge
+exit 0
