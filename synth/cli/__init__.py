@@ -68,9 +68,13 @@ def schema() -> None:
 
 
 @app.command()
-def models(as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False) -> None:
+def models(as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+           show: Annotated[Optional[str], typer.Option("--show", help="Print one model's layer table.")] = None) -> None:
     """List the built-in models with parameters and MACs."""
     from synth.models import BUILTIN_MODELS
+
+    if show is not None:
+        return show_model(show)
 
     rows = [BUILTIN_MODELS[name]() for name in BUILTIN_MODELS]
     if as_json:
@@ -306,6 +310,11 @@ def main(argv: Optional[list[str]] = None) -> int:
         err.print(f"error: {escape(str(exc))}")
         return EXIT_ERROR
     return EXIT_OK
+
+
+from synth.cli.interop import register_interop_commands, show_model  # noqa: E402 - needs `app`
+
+register_interop_commands(app)
 
 
 def run() -> None:

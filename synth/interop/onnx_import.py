@@ -50,16 +50,16 @@ class ImportedModel:
     folded_nodes: int  # static nodes (weight preprocessing, shape arithmetic)
 
 
-def import_onnx(path: Path | str, *, key: str = "onnx", inputs: dict[str, list[int]] | None = None,
+def import_onnx(path: Path | str, *, key: str = "model", inputs: dict[str, list[int]] | None = None,
                 dims: dict[str, int] | None = None, name: str | None = None) -> ImportedModel:
     """The per-sample layer table of an ONNX model; SpecError naming the file, key, nodes."""
     path = Path(path)
-    loaded = load_onnx(path, key)
+    loaded = load_onnx(path, f"{key}.onnx")
     graph_info = infer(loaded, key=key, inputs=inputs, dims=dims)
     graph = graph_info.model.graph
     shapes = graph_info.shapes
-    source = loaded.source
-    problems = _unsupported(graph.node, source, key)
+    source, file_key = loaded.source, f"{key}.onnx"
+    problems = _unsupported(graph.node, source, file_key)
     if problems:
         raise SpecError(problems)
 
@@ -93,12 +93,12 @@ def import_onnx(path: Path | str, *, key: str = "onnx", inputs: dict[str, list[i
         try:
             lowered = _lower(node, layer_name, shapes, static)
         except _UnknownShape as exc:
-            problems.append(Problem(source, key, f"node {describe_node(node)}: the shape of tensor "
+            problems.append(Problem(source, file_key, f"node {describe_node(node)}: the shape of tensor "
                                     f"{exc.tensor!r} must be known after shape inference, got "
                                     f"{exc.shape} (pin the inputs with `inputs:` or `dims:`)"))
             continue
         except (ValueError, IndexError, ZeroDivisionError) as exc:
-            problems.append(Problem(source, key, f"node {describe_node(node)} cannot be lowered to a "
+            problems.append(Problem(source, file_key, f"node {describe_node(node)} cannot be lowered to a "
                                     f"layer: {exc}"))
             continue
         int8 += len(lowered) if node.op_type in onnx_ops.INT8_OPS else 0
@@ -106,7 +106,7 @@ def import_onnx(path: Path | str, *, key: str = "onnx", inputs: dict[str, list[i
     if problems:
         raise SpecError(problems[:50])
     if not layers:
-        raise SpecError([Problem(source, key, "the ONNX graph must compute something from its inputs; "
+        raise SpecError([Problem(source, file_key, "the ONNX graph must compute something from its inputs; "
                                  "every node depends on weights or shapes only")])
     merged = merge_repeats(layers)
     model = Model(name or _clean(path.stem) or "onnx_model", tuple(merged),
@@ -211,7 +211,9 @@ def _clean(text: str) -> str:
 
 
 def _unique_name(node: onnx.NodeProto, index: int, taken: set[str]) -> str:
-    base = _clean(node.name) or _clean(node.output[0] if node.output else "") or f"{node.op_type}_{index}"
+    base = _clean(node.name) or _clean(node.output[0] if node.output else "") or str(index)
+    if node.op_type.lower() not in base.lower():
+        base = f"{base[:60]}_{node.op_type}"
     name, suffix = base, 1
     while name in taken:
         suffix += 1
@@ -232,3 +234,13 @@ def merge_repeats(layers: list[Layer]) -> list[Layer]:
                 continue
         merged.append(layer)
     return merged
+
+
+def onnx_model_for_requirements(spec, source: str, key: str) -> Model:
+    """The Model of a requirements file's `{onnx: path, inputs:, dims:}`; a relative path is
+    taken from the requirements file's folder."""
+    path = Path(spec.onnx).expanduser()
+    if not path.is_absolute() and source not in ("", "<mapping>") and not source.startswith("<"):
+        path = Path(source).resolve().parent / path
+    imported = import_onnx_cached(path, key=key, inputs=spec.inputs, dims=spec.dims)
+    return imported.model

@@ -161,7 +161,7 @@ def infer(loaded: LoadedOnnx, *, key: str, inputs: dict[str, list[int]] | None =
                                                      data_prop=True)
     except (onnx.shape_inference.InferenceError, onnx.checker.ValidationError, RuntimeError) as exc:
         text = " ".join(str(exc).split())
-        raise problem(loaded.source, key, f"shapes of the ONNX graph must be inferable with the pinned "
+        raise problem(loaded.source, f"{key}.onnx", f"shapes of the ONNX graph must be inferable with the pinned "
                       f"inputs {input_shapes}; ONNX shape inference failed: {text[:600]}") from None
     shapes: dict[str, Shape | None] = {}
     graph = inferred.graph

@@ -110,6 +110,7 @@ class VectorLayer(_LayerBase):
     type: Literal["vector", "elementwise"]
     elements: Dim
     ops_per_element: Annotated[int, Field(ge=1, le=1000)] = 1
+    input_elements: Annotated[int, Field(ge=0, le=10**12)] = 0  # elements read; 0: same as elements
 
 
 LayerSpec = Annotated[
@@ -147,7 +148,13 @@ class InlineModel(Strict):
 
 
 class OnnxModel(Strict):
+    """An ONNX file (relative paths from the requirements file's folder); `inputs` pins whole input
+    shapes, `dims` symbolic dimensions by name; a symbolic batch dimension is pinned to 1."""
+
     onnx: Annotated[str, Field(min_length=1, max_length=4096)]
+    inputs: Annotated[dict[Annotated[str, Field(max_length=256)], Annotated[list[Dim], Field(max_length=8)]],
+                      Field(max_length=64)] | None = None
+    dims: Annotated[dict[Annotated[str, Field(max_length=256)], Dim], Field(max_length=64)] | None = None
 
 
 def _model_kind(value) -> str:

@@ -25,8 +25,9 @@ def _layer(spec) -> Layer:
 def resolve_model(spec, source: str, path: str) -> Model:
     """The Model a workload's `model:` names, or SpecError naming the key."""
     if isinstance(spec, OnnxModel):
-        raise SpecError([Problem(source, path + ".onnx", "ONNX import is not supported yet; use a "
-                                 "built-in model (`synth models`) or an inline `layers:` table")])
+        from synth.interop.onnx_import import onnx_model_for_requirements  # onnx loads only when used
+
+        return onnx_model_for_requirements(spec, source, path)
     if isinstance(spec, InlineModel):
         return Model(spec.name, tuple(_layer(layer) for layer in spec.layers),
                      description="inline model", extra_params=spec.extra_params)

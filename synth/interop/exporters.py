@@ -1,0 +1,7 @@
+"""The export targets: name -> function from an ExportInput to {relative file: text}."""
+
+from __future__ import annotations
+
+from synth.interop.export_scalesim import export_scalesim
+
+EXPORTERS = {"scalesim": export_scalesim}
