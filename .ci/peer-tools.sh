@@ -15,6 +15,6 @@ make_venv() {  # make_venv DIR PACKAGE...
 }
 
 make_venv .venv-scalesim scalesim "numpy<2.4"
-make_venv .venv-zigzag zigzag-dse
+make_venv .venv-zigzag zigzag-dse six  # zigzag-dse 3.9.1 imports six without declaring it
 make_venv .venv-accelforge accelforge
 exit 0

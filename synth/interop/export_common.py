@@ -14,13 +14,16 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from synth.cost.constants import OPERAND_BYTES
+from synth.cost.constants import ACCUMULATOR_BYTES, MAC_ENERGY_PJ_45NM, OPERAND_BYTES
+from synth.cost.dvfs import dynamic_energy_scale
+from synth.cost.workload import sram_pj_per_bit
 from synth.models.layers import Layer, Model
 from synth.spec.design import Design
 from synth.spec.requirements import Requirements
 from synth.spec.resolve import resolve_design, resolve_model
 
 EXPORT_TARGETS = ("scalesim", "timeloop", "zigzag")
+ACCUMULATOR_BITS = 8 * ACCUMULATOR_BYTES
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +61,9 @@ class ExportHardware:
     dram_gbps_per_core: float
     memory: str
     pe_precision: str
+    mac_pj: dict[str, float]  # energy per MAC by precision at this node and voltage
+    sram_pj_per_bit: float
+    dram_pj_per_bit: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,12 +101,18 @@ def workload_gemms(model: Model, batch: int) -> tuple[tuple[ExportGemm, ...], tu
 def export_input(req: Requirements, design: Design, *, design_source: str = "<design>") -> ExportInput:
     """Resolve a design against its requirements (defaults filled, SpecError on mismatch)."""
     resolved = resolve_design(req, design, design_source)
+    tech = resolved.tech
+    vscale = float(dynamic_energy_scale(tech, resolved.voltage_v))
     hardware = ExportHardware(
         array_rows=design.array_rows, array_cols=design.array_cols, cores=design.cores,
         dataflow=design.dataflow, clock_ghz=design.clock_ghz,
         sram_kib_per_core=max(1, int(design.sram_mib * 1024 / design.cores)),
         dram_gbps_per_core=resolved.memory.bandwidth_gbps / design.cores,
-        memory=resolved.memory.name, pe_precision=design.precision)
+        memory=resolved.memory.name, pe_precision=design.precision,
+        mac_pj={p: MAC_ENERGY_PJ_45NM[p] * tech.mac_energy_scale * tech.pe_energy_overhead * vscale
+                for p in OPERAND_BYTES},
+        sram_pj_per_bit=float(sram_pj_per_bit(tech, design.sram_mib / design.cores)) * vscale,
+        dram_pj_per_bit=resolved.memory.pj_per_bit)
     workloads = []
     for index, (workload, plan) in enumerate(zip(req.workloads, resolved.plans)):
         model = resolve_model(workload.model, req.source, f"workloads[{index}].model")

@@ -3,5 +3,6 @@
 from __future__ import annotations
 
 from synth.interop.export_scalesim import export_scalesim
+from synth.interop.export_zigzag import export_zigzag
 
-EXPORTERS = {"scalesim": export_scalesim}
+EXPORTERS = {"scalesim": export_scalesim, "zigzag": export_zigzag}
