@@ -125,6 +125,8 @@ def solve(
     trials: Annotated[int, typer.Option(help="Refinement trials of this process.")] = 40,
     no_tradeoffs: Annotated[bool, typer.Option("--no-tradeoffs", help="With -o: skip the Pareto front and "
                                                "sensitivity table of the report (they re-solve).")] = False,
+    export: Annotated[Optional[str], typer.Option("--export", help="With -o: also write the design for "
+                                                  "scalesim,timeloop,zigzag (comma-separated).")] = None,
 ) -> None:
     """Find the lowest-cost design that meets the requirements, with its certificate."""
     from synth.api import load_requirements
@@ -151,6 +153,7 @@ def solve(
             _fail(exc)
     if out_dir is not None:
         write_outputs(result, out_dir)
+        export_beside_report(req, result, export, out_dir)
     if as_json:
         print(json.dumps(result.to_dict(), indent=2))
     else:
@@ -312,7 +315,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     return EXIT_OK
 
 
-from synth.cli.interop import register_interop_commands, show_model  # noqa: E402 - needs `app`
+from synth.cli.interop import export_beside_report, register_interop_commands, show_model  # noqa: E402 - needs `app`
 
 register_interop_commands(app)
 

@@ -130,3 +130,16 @@ def show_model(name: str) -> None:
         err.print(f"error: --show must name a built-in model ({', '.join(BUILTIN_MODELS)}), got {name!r}")
         raise typer.Exit(EXIT_BAD_INPUT)
     print_layer_table(out, BUILTIN_MODELS[name]())
+
+
+def export_beside_report(req, result, targets_text: str | None, out_dir: Path) -> None:
+    """`synth solve -o DIR --export ...`: the chosen design's exports under DIR/<target>/."""
+    if not targets_text or result.design is None:
+        return
+    from synth.api import load_design
+    from synth.cli import _fail
+
+    try:
+        write_exports(req, load_design(result.design), parse_targets(targets_text), out_dir)
+    except Exception as exc:  # noqa: BLE001 - mapped to exit codes
+        _fail(exc)
