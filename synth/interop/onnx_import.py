@@ -55,13 +55,13 @@ def import_onnx(path: Path | str, *, key: str = "model", inputs: dict[str, list[
     """The per-sample layer table of an ONNX model; SpecError naming the file, key, nodes."""
     path = Path(path)
     loaded = load_onnx(path, f"{key}.onnx")
+    source, file_key = loaded.source, f"{key}.onnx"
+    problems = _unsupported(loaded.model.graph.node, source, file_key)
+    if problems:
+        raise SpecError(problems)
     graph_info = infer(loaded, key=key, inputs=inputs, dims=dims)
     graph = graph_info.model.graph
     shapes = graph_info.shapes
-    source, file_key = loaded.source, f"{key}.onnx"
-    problems = _unsupported(graph.node, source, file_key)
-    if problems:
-        raise SpecError(problems)
 
     static = set(graph_info.initializers)
     consumers: dict[str, int] = {}

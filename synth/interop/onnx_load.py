@@ -78,7 +78,7 @@ def load_onnx(path: Path, key: str) -> LoadedOnnx:
     for magic, what in _FOREIGN_MAGIC:
         if data.startswith(magic):
             raise problem(source, key, f"must be an ONNX model (a ModelProto protobuf), got {what}")
-    if data[:1] != b"\x08" and data.lstrip()[:1] in (b"{", b"<", b"#", b"i"):
+    if _looks_like_text(data[:512]):
         raise problem(source, key, "must be an ONNX model (a binary ModelProto), got a text file")
     try:
         model = onnx.load_model_from_string(data)
@@ -100,6 +100,15 @@ def load_onnx(path: Path, key: str) -> LoadedOnnx:
         model = onnx.inliner.inline_local_functions(model)
     _sort_topologically(model, source, key)
     return LoadedOnnx(model, source, folder)
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """Printable UTF-8 (a ModelProto starts with the control byte 0x08, its ir_version tag)."""
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return all(ch.isprintable() or ch in "\t\r\n" for ch in text)
 
 
 def _check_external_data(model: onnx.ModelProto, source: str, key: str, folder: Path) -> None:
