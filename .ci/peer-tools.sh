@@ -17,7 +17,7 @@ make_venv() {  # make_venv PYTHON DIR PACKAGE...
 make_venv python .venv-scalesim scalesim "numpy<2.4"
 make_venv python .venv-zigzag zigzag-dse six  # zigzag-dse 3.9.1 imports six without declaring it
 # AccelForge's dependency hwcomponents is published for Python >= 3.12 only.
-if command -v python3.12 >/dev/null 2>&1; then
+if python3.12 -c "" >/dev/null 2>&1; then
   make_venv python3.12 .venv-accelforge accelforge
 else
   echo "peer-tools: accelforge needs Python >= 3.12 (its dependency hwcomponents); none found, its test will skip"
