@@ -235,16 +235,3 @@ def merge_repeats(layers: list[Layer]) -> list[Layer]:
         merged.append(layer)
     return merged
 
-
-def onnx_model_for_requirements(spec, source: str, key: str) -> Model:
-    """The Model of a requirements file's `{onnx: path, inputs:, dims:}`; a relative path is
-    taken from the requirements file's folder."""
-    path = Path(spec.onnx).expanduser()
-    if not path.is_absolute() and source not in ("", "<mapping>") and not source.startswith("<"):
-        path = Path(source).resolve().parent / path
-    try:
-        imported = import_onnx_cached(path, key=key, inputs=spec.inputs, dims=spec.dims)
-    except SpecError as exc:  # name the requirements file first, the ONNX file in the message
-        raise SpecError([Problem(source, p.path, f"{p.source}: {p.message}") if p.source == str(path) else p
-                         for p in exc.problems]) from None
-    return imported.model

@@ -6,7 +6,7 @@ inference (their values cannot feed a shape), so memory stays about the size of 
 model with 100 GB of external weights loads in the same time as its graph. That is why
 `infer_shapes_path` is not needed: the graph handed to `infer_shapes` is always small.
 
-Limits (docs/interop.md): the .onnx file itself at most `MAX_FILE_BYTES` (larger models keep
+Limits (docs/interop.md): the .onnx file itself at most `onnx_file.MAX_FILE_BYTES` (larger models keep
 their weights in external data files, which are checked for presence and size but not read);
 at most `MAX_NODES` nodes. Every failure is a SpecError naming the file and what must hold.
 """
@@ -21,23 +21,10 @@ import onnx
 from google.protobuf.message import DecodeError
 
 from synth.errors import Problem, SpecError
+from synth.interop.onnx_file import problem, read_onnx_bytes
 
-MAX_FILE_BYTES = 1 << 30  # 1 GiB: the graph plus any weights stored inside the file
 MAX_NODES = 200_000
 SHAPE_TENSOR_LIMIT = 1 << 16  # bytes: initializers above this are weights, never shape tensors
-
-# Leading bytes of formats people hand over by mistake, with what they probably are.
-_FOREIGN_MAGIC = (
-    (b"PK\x03\x04", "a ZIP archive (a PyTorch .pt/.pth checkpoint or a Keras .keras file?)"),
-    (b"\x89HDF", "an HDF5 file (a Keras .h5 model?)"),
-    (b"\x80\x02", "a Python pickle"),
-    (b"\x80\x04", "a Python pickle"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"TFL3", "a TensorFlow Lite flatbuffer"),
-    (b"\x7fELF", "an executable"),
-    (b"GGUF", "a GGUF (llama.cpp) file"),
-)
-
 
 @dataclass(frozen=True, slots=True)
 class LoadedOnnx:
@@ -48,38 +35,13 @@ class LoadedOnnx:
     folder: Path  # where external data files are looked up
 
 
-def problem(source: str, key: str, message: str) -> SpecError:
-    return SpecError([Problem(source, key, message)])
-
-
 def load_onnx(path: Path, key: str) -> LoadedOnnx:
     """Parse `path` into a ModelProto without its weights; SpecError on anything unusable.
 
     key: the key path that named the file (e.g. `workloads[0].model.onnx`), for messages.
     """
     source = str(path)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise problem(source, key, "ONNX file not found") from None
-    except OSError as exc:
-        raise problem(source, key, f"cannot read the ONNX file: {exc.strerror}") from None
-    if path.is_dir():
-        raise problem(source, key, "is a directory, expected an .onnx file")
-    if size == 0:
-        raise problem(source, key, "the ONNX file is empty")
-    if size > MAX_FILE_BYTES:
-        raise problem(source, key, f"the .onnx file must be at most {MAX_FILE_BYTES} bytes (larger models "
-                      f"must keep their weights in external data files), got {size}")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise problem(source, key, f"cannot read the ONNX file: {exc.strerror}") from None
-    for magic, what in _FOREIGN_MAGIC:
-        if data.startswith(magic):
-            raise problem(source, key, f"must be an ONNX model (a ModelProto protobuf), got {what}")
-    if _looks_like_text(data[:512]):
-        raise problem(source, key, "must be an ONNX model (a binary ModelProto), got a text file")
+    data = read_onnx_bytes(path, key)
     try:
         model = onnx.load_model_from_string(data)
     except (DecodeError, RuntimeError, ValueError) as exc:
@@ -100,15 +62,6 @@ def load_onnx(path: Path, key: str) -> LoadedOnnx:
         model = onnx.inliner.inline_local_functions(model)
     _sort_topologically(model, source, key)
     return LoadedOnnx(model, source, folder)
-
-
-def _looks_like_text(head: bytes) -> bool:
-    """Printable UTF-8 (a ModelProto starts with the control byte 0x08, its ir_version tag)."""
-    try:
-        text = head.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return all(ch.isprintable() or ch in "\t\r\n" for ch in text)
 
 
 def _check_external_data(model: onnx.ModelProto, source: str, key: str, folder: Path) -> None:

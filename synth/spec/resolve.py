@@ -8,6 +8,7 @@ from synth.cost.constants import PE_SUPPORTS, Technology, technology
 from synth.cost.dvfs import clock_at_voltage, voltage_for_clock
 from synth.cost.memory import MemoryOption
 from synth.errors import Problem, SpecError
+from synth.interop.model_source import onnx_model_for_requirements
 from synth.models import BUILTIN_MODELS, Layer, Model
 from synth.spec.design import Design, WorkloadPlan
 from synth.spec.requirements import InlineModel, OnnxModel, Requirements, ScenarioName, Workload
@@ -25,8 +26,6 @@ def _layer(spec) -> Layer:
 def resolve_model(spec, source: str, path: str) -> Model:
     """The Model a workload's `model:` names, or SpecError naming the key."""
     if isinstance(spec, OnnxModel):
-        from synth.interop.onnx_import import onnx_model_for_requirements  # onnx loads only when used
-
         return onnx_model_for_requirements(spec, source, path)
     if isinstance(spec, InlineModel):
         return Model(spec.name, tuple(_layer(layer) for layer in spec.layers),

@@ -114,13 +114,13 @@ def test_missing_file_and_directory(tmp_path, run_cli):
 
 
 def test_oversized_file_and_too_many_nodes(tmp_path, run_cli, monkeypatch):
-    from synth.interop import onnx_load
+    from synth.interop import onnx_file, onnx_load
 
     path = _write(tmp_path / "m.onnx", transformer_block())
-    monkeypatch.setattr(onnx_load, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(onnx_file, "MAX_FILE_BYTES", 100)
     code, _, err = run_cli("import", path, "--dims", "seq=8")
     assert code == 2 and "must be at most 100 bytes" in err
-    monkeypatch.setattr(onnx_load, "MAX_FILE_BYTES", 1 << 30)
+    monkeypatch.setattr(onnx_file, "MAX_FILE_BYTES", 1 << 30)
     monkeypatch.setattr(onnx_load, "MAX_NODES", 5)
     code, _, err = run_cli("import", path, "--dims", "seq=8")
     assert code == 2 and "at most 5 nodes" in err
