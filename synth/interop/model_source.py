@@ -2,8 +2,8 @@
 
 The path is taken relative to the requirements file's folder. A missing, empty or oversized file
 is reported before the `onnx` package is imported (that import alone costs ~1.3 s of CPU), so
-`synth check` stays fast on the common mistakes; errors name the requirements file and key first,
-the ONNX file in the message.
+`synth check` stays fast on the common mistakes; errors name the requirements file and key, and
+end with the ONNX file.
 """
 
 from __future__ import annotations
@@ -31,5 +31,5 @@ def onnx_model_for_requirements(spec, source: str, key: str) -> Model:
 
         return import_onnx_cached(path, key=key, inputs=spec.inputs, dims=spec.dims).model
     except SpecError as exc:
-        raise SpecError([Problem(source, p.path, f"{p.source}: {p.message}") if p.source == str(path) else p
+        raise SpecError([Problem(source, p.path, f"{p.message} (ONNX file {p.source})") if p.source == str(path) else p
                          for p in exc.problems]) from None
