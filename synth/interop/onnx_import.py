@@ -164,12 +164,22 @@ def _lower(node: onnx.NodeProto, name: str, shapes, static: set[str]) -> list[La
         a_name, b_name = node.input[a_slot], node.input[b_slot]
         return onnx_ops.lower_matmul(name, node, _shape(shapes, a_name), _shape(shapes, b_name),
                                      a_name in static, b_name in static)
-    if op == "Einsum" and len(node.input) == 2:
-        a_name, b_name = node.input
-        lowered = onnx_ops.lower_einsum(name, node, _shape(shapes, a_name), _shape(shapes, b_name),
-                                        a_name in static, b_name in static)
-        if lowered is not None:
-            return lowered
+    if op == "Einsum" and len(node.input) > 1:
+        lowered = None
+        if len(node.input) == 2:
+            a_name, b_name = node.input
+            lowered = onnx_ops.lower_einsum(name, node, _shape(shapes, a_name), _shape(shapes, b_name),
+                                            a_name in static, b_name in static)
+        if lowered is None:
+            raise ValueError("only a two-operand Einsum without '...' lowers to a product (a one-operand "
+                             "Einsum is vector work); export it as MatMul")
+        return lowered
+    if op == "Attention":
+        past = node.input[4] if len(node.input) > 4 and node.input[4] else None
+        return onnx_ops.lower_attention(name, node, *(_shape(shapes, t) for t in node.input[:3]),
+                                        _shape(shapes, past) if past else None)
+    if op in onnx_ops.RECURRENT_GATES:
+        return onnx_ops.lower_recurrent(name, node, _shape(shapes, node.input[0]), _shape(shapes, node.input[1]))
     ins = [_shape(shapes, t) for t in node.input if t and t not in static]
     outs = [_shape(shapes, t) for t in node.output[:1] if t]
     return onnx_ops.lower_vector(name, node, ins, outs)
@@ -188,6 +198,9 @@ def _unsupported(nodes, source: str, key: str) -> list[Problem]:
             problems.append(Problem(source, key, f"node {what} is control flow (If/Loop/Scan run a "
                                     f"subgraph a data-dependent number of times); export the model with "
                                     f"the branch taken or the loop unrolled"))
+        elif node.op_type in onnx_ops.UNLOWERED_MACS:
+            problems.append(Problem(source, key, f"node {what} does multiply-accumulate work synth cannot "
+                                    f"lower to its layers; export the model with Conv/MatMul instead"))
         elif node.op_type in onnx_ops.UNSUPPORTED or not onnx.defs.has(node.op_type):
             problems.append(Problem(source, key, f"node {what} is an operator synth cannot lower "
                                     f"(not a standard ONNX operator on numeric tensors)"))

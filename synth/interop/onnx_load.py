@@ -104,7 +104,7 @@ def _sort_topologically(model: onnx.ModelProto, source: str, key: str) -> None:
     available = {t.name for t in graph.initializer} | {i.name for i in graph.input} | {""}
     producer: dict[str, int] = {}
     for index, node in enumerate(graph.node):
-        for name in node.output:
+        for name in filter(None, node.output):  # "" is an optional output left out
             if name in producer or name in available:
                 raise problem(source, key, f"tensor {name!r} must be produced once, but node "
                               f"{_describe(node)} produces it again")

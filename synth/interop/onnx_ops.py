@@ -46,6 +46,9 @@ _REDUCE_OPS = frozenset({"GlobalAveragePool", "GlobalMaxPool", "GlobalLpPool", "
                          "ReduceLogSumExp", "ReduceSumSquare", "ArgMax", "ArgMin"})
 # Never lowered: control flow runs a subgraph a data-dependent number of times.
 CONTROL_FLOW = frozenset({"If", "Loop", "Scan"})
+# Multiply-accumulate work with no lowering here: an error rather than MACs silently dropped.
+UNLOWERED_MACS = frozenset({"DeformConv", "LinearAttention"})
+RECURRENT_GATES = {"LSTM": 4, "GRU": 3, "RNN": 1}
 # Not tensors of numbers an accelerator computes on.
 UNSUPPORTED = frozenset({
     "SequenceAt", "SequenceConstruct", "SequenceEmpty", "SequenceErase", "SequenceInsert",
@@ -146,8 +149,10 @@ def lower_einsum(name: str, node: onnx.NodeProto, a: Shape, b: Shape, a_static: 
     equation = str(attributes(node).get("equation", b"").decode() if isinstance(
         attributes(node).get("equation"), bytes) else attributes(node).get("equation", ""))
     equation = equation.replace(" ", "")
-    if "->" not in equation or "..." in equation:
+    if "..." in equation:
         return None
+    if "->" not in equation:  # implicit output: the letters that appear once, in order
+        equation += "->" + "".join(sorted(c for c in set(equation) if c.isalpha() and equation.count(c) == 1))
     lhs, out = equation.split("->")
     terms = lhs.split(",")
     if len(terms) != 2 or len(terms[0]) != len(a) or len(terms[1]) != len(b):
@@ -187,3 +192,41 @@ def lower_vector(name: str, node: onnx.NodeProto, inputs: list[Shape], outputs: 
         return [Layer(name, "vector", elements=max(reads, 1), ops_per_element=1, input_elements=reads)]
     return [Layer(name, "vector", elements=out_elements, ops_per_element=ops,
                   input_elements=reads if reads != out_elements else 0)]
+
+
+def lower_attention(name: str, node: onnx.NodeProto, q: Shape, k: Shape, v: Shape,
+                    past_key: Shape | None) -> list[Layer]:
+    """ONNX `Attention` (opset 23): QK^T and AV per head as `matmul` layers, softmax between.
+    Q/K/V are [B, heads, S, D] or [B, S, heads * D] with `q_num_heads` / `kv_num_heads`."""
+    attrs = attributes(node)
+    if len(q) == 4:
+        batch, heads, q_len, head_dim = q
+        kv_len, v_dim = k[2], v[3]
+    else:
+        heads = int(attrs.get("q_num_heads", 0))
+        kv_heads = int(attrs.get("kv_num_heads", 0))
+        if heads < 1 or kv_heads < 1:
+            raise ValueError("3-D Q, K, V need the q_num_heads and kv_num_heads attributes")
+        batch, q_len, head_dim = q[0], q[1], q[2] // heads
+        kv_len, v_dim = k[1], v[2] // kv_heads
+    if past_key is not None:
+        kv_len += past_key[2]
+    scores = batch * heads * q_len * kv_len
+    return [Layer(f"{name}_qk", "matmul", m=q_len, k=head_dim, n=kv_len, heads=batch * heads),
+            Layer(f"{name}_softmax", "vector", elements=scores, ops_per_element=5),
+            Layer(f"{name}_av", "matmul", m=q_len, k=kv_len, n=v_dim, heads=batch * heads)]
+
+
+def lower_recurrent(name: str, node: onnx.NodeProto, x: Shape, w: Shape) -> list[Layer]:
+    """LSTM / GRU / RNN: the input projection of every step as one gemm, the recurrent product
+    (batch x hidden) @ (hidden x gates*hidden) once per step and direction, and the gates' work."""
+    gates = RECURRENT_GATES[node.op_type]
+    layout = int(attributes(node).get("layout", 0))
+    seq, batch = (x[1], x[0]) if layout else (x[0], x[1])
+    directions, gate_width, input_size = w
+    hidden = gate_width // gates
+    return [Layer(f"{name}_input", "gemm", m=seq * batch, k=input_size, n=directions * gate_width),
+            Layer(f"{name}_recurrent", "gemm", count=min(seq * directions, 1000), m=batch, k=hidden,
+                  n=gate_width),
+            Layer(f"{name}_gates", "vector", elements=seq * batch * directions * gate_width,
+                  ops_per_element=4)]

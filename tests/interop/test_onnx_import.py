@@ -176,3 +176,26 @@ def test_relative_onnx_path_resolves_from_the_requirements_folder(tmp_path, monk
     req = load_requirements(req_file)
     model = resolve_model(req.workloads[0].model, req.source, "workloads[0].model")
     assert model.macs == 1_093_632
+
+
+def test_attention_op_and_lstm_lower_to_products_not_vector_work(tmp_path):
+    """ONNX Attention (opset 23) and LSTM carry MACs: they must not become vector layers."""
+    from onnx import TensorProto, helper
+
+    from onnx_builders import model, weight
+
+    q = helper.make_tensor_value_info("q", TensorProto.FLOAT, [1, 4, 8, 16])
+    kv = [helper.make_tensor_value_info(n, TensorProto.FLOAT, [1, 4, 10, 16]) for n in ("k", "v")]
+    attention = model([helper.make_node("Attention", ["q", "k", "v"], ["y"], name="attn")], [q, *kv], [], opset=23)
+    layers = import_onnx(_save(tmp_path, attention, "attn.onnx")).model.layers
+    assert [_shape(layer) for layer in layers] == [
+        Layer("", "matmul", m=8, k=16, n=10, heads=4), Layer("", "vector", elements=4 * 8 * 10, ops_per_element=5),
+        Layer("", "matmul", m=8, k=10, n=16, heads=4)]
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [5, 1, 12])  # seq 5, batch 1, input 12
+    lstm = model([helper.make_node("LSTM", ["x", "w", "r"], ["y"], name="lstm", hidden_size=6)], [x],
+                 [weight("w", (1, 24, 12)), weight("r", (1, 24, 6))])
+    layers = import_onnx(_save(tmp_path, lstm, "lstm.onnx")).model.layers
+    assert [_shape(layer) for layer in layers] == [
+        Layer("", "gemm", m=5, k=12, n=24),  # input projection of all 5 steps at once
+        Layer("", "gemm", count=5, m=1, k=6, n=24),  # recurrent product, once per step
+        Layer("", "vector", elements=5 * 24, ops_per_element=4)]
