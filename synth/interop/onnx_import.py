@@ -224,9 +224,9 @@ def _clean(text: str) -> str:
 
 
 def _unique_name(node: onnx.NodeProto, index: int, taken: set[str]) -> str:
-    base = _clean(node.name) or _clean(node.output[0] if node.output else "") or str(index)
+    base = _clean(node.name)[:48] or _clean(node.output[0] if node.output else "")[:48] or str(index)
     if node.op_type.lower() not in base.lower():
-        base = f"{base[:60]}_{node.op_type}"
+        base = f"{base}_{node.op_type}"
     name, suffix = base, 1
     while name in taken:
         suffix += 1
@@ -236,9 +236,10 @@ def _unique_name(node: onnx.NodeProto, index: int, taken: set[str]) -> str:
 
 
 def merge_repeats(layers: list[Layer]) -> list[Layer]:
-    """Identical consecutive layers (all fields but the name) as one row with `count`."""
+    """Identical consecutive layers (all fields but the name) as one row with `count` (at most
+    MAX_COUNT per row, the inline-model limit); names made unique."""
     merged: list[Layer] = []
-    for layer in layers:
+    for layer in _split_counts(layers):
         if merged:
             last = merged[-1]
             same = replace(last, name="", count=1) == replace(layer, name="", count=1)
@@ -246,5 +247,29 @@ def merge_repeats(layers: list[Layer]) -> list[Layer]:
                 merged[-1] = replace(last, count=last.count + layer.count)
                 continue
         merged.append(layer)
-    return merged
+    return _unique_names(merged)
+
+
+def _split_counts(layers: list[Layer]) -> list[Layer]:
+    out = []
+    for layer in layers:
+        left = layer.count
+        while left > MAX_COUNT:
+            out.append(replace(layer, count=MAX_COUNT))
+            left -= MAX_COUNT
+        out.append(replace(layer, count=left))
+    return out
+
+
+def _unique_names(layers: list[Layer]) -> list[Layer]:
+    taken: set[str] = set()
+    out = []
+    for layer in layers:
+        name, suffix = layer.name[:72], 1
+        while name in taken:
+            suffix += 1
+            name = f"{layer.name[:72]}_{suffix}"
+        taken.add(name)
+        out.append(replace(layer, name=name) if name != layer.name else layer)
+    return out
 

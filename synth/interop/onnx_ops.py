@@ -226,7 +226,7 @@ def lower_recurrent(name: str, node: onnx.NodeProto, x: Shape, w: Shape) -> list
     directions, gate_width, input_size = w
     hidden = gate_width // gates
     return [Layer(f"{name}_input", "gemm", m=seq * batch, k=input_size, n=directions * gate_width),
-            Layer(f"{name}_recurrent", "gemm", count=min(seq * directions, 1000), m=batch, k=hidden,
+            Layer(f"{name}_recurrent", "gemm", count=seq * directions, m=batch, k=hidden,
                   n=gate_width),
             Layer(f"{name}_gates", "vector", elements=seq * batch * directions * gate_width,
                   ops_per_element=4)]
