@@ -199,3 +199,17 @@ def test_attention_op_and_lstm_lower_to_products_not_vector_work(tmp_path):
         Layer("", "gemm", m=5, k=12, n=24),  # input projection of all 5 steps at once
         Layer("", "gemm", count=5, m=1, k=6, n=24),  # recurrent product, once per step
         Layer("", "vector", elements=5 * 24, ops_per_element=4)]
+
+
+@pytest.mark.parametrize("path", sorted(LIGHT.glob("*.onnx")), ids=lambda p: p.stem)
+def test_light_model_table_round_trips_through_an_inline_model(path):
+    """What `synth import -o` writes is accepted by a requirements file and gives the same model."""
+    from synth.api import load_requirements
+    from synth.interop.layer_table import inline_model
+    from synth.spec.resolve import resolve_model
+
+    imported = import_onnx(path).model
+    req = load_requirements({"name": "t", "workloads": [
+        {"name": "w", "model": inline_model(imported), "scenario": "offline"}]})
+    back = resolve_model(req.workloads[0].model, "<mapping>", "workloads[0].model")
+    assert (back.layers, back.macs, back.params) == (imported.layers, imported.macs, imported.params)
