@@ -14,7 +14,7 @@
   `<workload>_expected.csv` (synth.cost.systolic.gemm_cycles, counted from 1; SCALE-Sim reports
   that count minus one, with no stalls when the bandwidth suffices).
 
-Run: `python -m scalesim.scale -c scale.cfg -t <workload>_topology.csv -i gemm -p out`.
+Run: `python -m scalesim.scale -c <w>.cfg -t <w>_topology.csv -l <w>_layout.csv -i gemm -p out`.
 """
 
 from __future__ import annotations

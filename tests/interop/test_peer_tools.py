@@ -16,6 +16,7 @@ from synth.interop.export_common import write_files
 from synth.interop.export_scalesim import export_scalesim
 from synth.interop.export_timeloop import export_timeloop
 from synth.interop.export_zigzag import export_zigzag
+from onnx_builders import transformer_block
 from test_cli_and_exports import _export, tiny_model, write_case
 
 pytestmark = pytest.mark.peer_tools
@@ -47,10 +48,15 @@ sim.run_scale(top_path=out)
 """
 
 
-@pytest.mark.parametrize("dataflow", ["ws", "os", "is"])
-def test_scalesim_compute_cycles_equal_synths_figure(dataflow, tmp_path):
+SCALESIM_CASES = [("tiny", "ws"), ("tiny", "os"), ("tiny", "is"), ("transformer", "ws"), ("transformer", "os")]
+
+
+@pytest.mark.parametrize("model_name,dataflow", SCALESIM_CASES)
+def test_scalesim_compute_cycles_equal_synths_figure(model_name, dataflow, tmp_path):
     python = tool_python("scalesim", "scalesim.scale_sim")
-    files = export_scalesim(_export(*write_case(tmp_path, tiny_model(), dataflow=dataflow)))
+    onnx_model, dims = (tiny_model(), None) if model_name == "tiny" else (transformer_block(hidden=32, heads=2, ffn=64),
+                                                                        {"seq": 8})
+    files = export_scalesim(_export(*write_case(tmp_path, onnx_model, dataflow=dataflow, dims=dims)))
     out = tmp_path / "exp"
     write_files(files, out)
     (out / "driver.py").write_text(SCALESIM_DRIVER)
@@ -75,9 +81,10 @@ print(json.dumps({"energy": energy, "latency": latency, "layers": len(cmes[0][1]
 """
 
 
-def test_zigzag_accepts_the_export_and_runs(tmp_path):
+@pytest.mark.parametrize("dataflow", ["ws", "os", "is"])
+def test_zigzag_accepts_the_export_and_runs(dataflow, tmp_path):
     python = tool_python("zigzag", "zigzag.api")
-    export = _export(*write_case(tmp_path, tiny_model()))
+    export = _export(*write_case(tmp_path, tiny_model(), dataflow=dataflow))
     out = tmp_path / "exp"
     write_files(export_zigzag(export), out)
     (out / "driver.py").write_text(ZIGZAG_DRIVER)
