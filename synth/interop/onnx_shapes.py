@@ -4,7 +4,7 @@ Pinning, in order:
 1. `inputs: {name: [d0, d1, ...]}` replaces an input's whole shape;
 2. `dims: {symbol: value}` replaces every occurrence of a symbolic dimension (`dim_param`);
 3. the batch dimension: the leading dimension of every graph input of rank >= 2 that is still
-   symbolic or unknown is pinned to 1. synth imports per-sample layers and applies the batch a
+   symbolic or unknown is pinned to 1 (a symbolic one wherever its name appears). synth imports per-sample layers and applies the batch a
    design chooses itself. A batch dimension the file fixes (or the user pins) at B > 1 is kept:
    one run of the graph, B samples, is then what synth calls one inference.
 Any dimension still unknown is an error naming the input, the dimension and the key to set.
@@ -57,6 +57,7 @@ def pin_inputs(loaded: LoadedOnnx, *, key: str, inputs: dict[str, list[int]] | N
     initializer_names = {t.name for t in graph.initializer}
     activations = [i for i in graph.input if i.name not in initializer_names]
     by_name = {i.name: i for i in activations}
+    raw_dims = dims
     inputs, dims = dict(inputs or {}), dict(dims or {})
     problems: list[Problem] = []
     for name in inputs:
@@ -71,6 +72,13 @@ def pin_inputs(loaded: LoadedOnnx, *, key: str, inputs: dict[str, list[int]] | N
                                     f"got {name!r}"))
     pinned: dict[str, Shape] = {}
     batch_inputs = []
+    for value_info in activations:  # a symbolic batch dimension is 1 wherever it appears
+        declared = _dims(value_info) or []
+        if (len(declared) >= 2 and declared[0].dim_param and declared[0].dim_param not in dims
+                and value_info.name not in inputs):
+            dims.setdefault(declared[0].dim_param, 1)
+            batch_inputs.append(value_info.name)
+    auto_batch = {name for name in dims if name not in (raw_dims or {})}
     for value_info in activations:
         name = value_info.name
         declared = _dims(value_info)
@@ -97,6 +105,8 @@ def pin_inputs(loaded: LoadedOnnx, *, key: str, inputs: dict[str, list[int]] | N
                 value = dim.dim_value
             elif dim.dim_param and dim.dim_param in dims:
                 value = dims[dim.dim_param]
+                if dim.dim_param in auto_batch and axis == 0 and name not in batch_inputs:
+                    batch_inputs.append(name)
             elif axis == 0 and len(declared) >= 2:
                 value = 1
                 batch_inputs.append(name)
