@@ -4,9 +4,10 @@ Pinning, in order:
 1. `inputs: {name: [d0, d1, ...]}` replaces an input's whole shape;
 2. `dims: {symbol: value}` replaces every occurrence of a symbolic dimension (`dim_param`);
 3. the batch dimension: the leading dimension of every graph input of rank >= 2 that is still
-   symbolic or unknown is pinned to 1 (a symbolic one wherever its name appears). synth imports per-sample layers and applies the batch a
-   design chooses itself. A batch dimension the file fixes (or the user pins) at B > 1 is kept:
-   one run of the graph, B samples, is then what synth calls one inference.
+   symbolic or unknown is pinned to 1 (a symbolic one wherever its name appears). synth imports
+   per-sample layers and applies the batch a design chooses itself. A batch dimension the file
+   fixes (or the user pins) at B > 1 is kept: one run of the graph, B samples, is then what synth
+   calls one inference.
 Any dimension still unknown is an error naming the input, the dimension and the key to set.
 Shapes then come from `onnx.shape_inference.infer_shapes(strict_mode=True, data_prop=True)`.
 """
