@@ -13,6 +13,7 @@ at most `MAX_NODES` nodes. Every failure is a SpecError naming the file and what
 
 from __future__ import annotations
 
+import heapq
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,16 +121,15 @@ def _sort_topologically(model: onnx.ModelProto, source: str, key: str) -> None:
     for index, node in enumerate(graph.node):
         for up in {producer[n] for n in node.input if n in producer}:
             consumers.setdefault(up, []).append(index)
-    ready = [i for i, count in enumerate(waiting) if count == 0]
+    ready = [i for i, count in enumerate(waiting) if count == 0]  # a heap: lowest index first (stable)
     order: list[int] = []
     while ready:
-        ready.sort(reverse=True)  # stable: lowest original index first
-        index = ready.pop()
+        index = heapq.heappop(ready)
         order.append(index)
         for down in consumers.get(index, ()):
             waiting[down] -= 1
             if waiting[down] == 0:
-                ready.append(down)
+                heapq.heappush(ready, down)
     if len(order) < len(graph.node):
         stuck = [graph.node[i] for i in range(len(graph.node)) if waiting[i] > 0]
         names = ", ".join(_describe(n) for n in stuck[:6])
