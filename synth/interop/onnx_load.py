@@ -2,7 +2,7 @@
 
 Weights are never read: `load_external_data=False`, and initializers held inside the file that
 are larger than `SHAPE_TENSOR_LIMIT` bytes are turned into typed graph inputs before shape
-inference (their values cannot feed a shape), so memory stays about the size of the file and a
+inference (their values cannot feed a shape), so memory stays within about twice the file and a
 model with 100 GB of external weights loads in the same time as its graph. That is why
 `infer_shapes_path` is not needed: the graph handed to `infer_shapes` is always small.
 
