@@ -69,7 +69,7 @@ def schema() -> None:
 
 @app.command()
 def models(as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
-           show: Annotated[Optional[str], typer.Option("--show", help="Print one model's layer table.")] = None) -> None:
+           show: Annotated[Optional[str], typer.Option("--show", help="One model's layer table.")] = None) -> None:
     """List the built-in models with parameters and MACs."""
     from synth.models import BUILTIN_MODELS
 
