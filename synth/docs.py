@@ -66,7 +66,7 @@ def field_notes() -> dict[str, str]:
                         "inferences/s. Not allowed for single_stream and multi_stream.",
         "Workload.max_accuracy_drop_pct": "Largest accuracy loss allowed, percentage points against "
                                           "fp32: only precisions within it are candidates.",
-        "OnnxModel.onnx": "Path of an ONNX file. Not supported yet: loading such a file is an error.",
+        "OnnxModel.onnx": "Path of an ONNX file, relative to the requirements file (docs/interop.md).",
         "InlineModel.name": "Name of the model.",
         "InlineModel.layers": "The layers in execution order (one of the layer types below, chosen "
                               "by `type`).",
@@ -456,7 +456,7 @@ def render_requirements_reference() -> str:
     out += ["", "## Models", "",
             "`workloads[].model` takes one of three forms:", "",
             "- a **built-in model name** (below; `synth models` lists them with their layers' totals);",
-            "- `{onnx: path}`, an ONNX file (not supported yet: it is reported as an error);",
+            "- `{onnx: path}`, an ONNX file imported layer by layer (docs/interop.md);",
             "- an **inline model** `{name, layers}`, its layers written out (*InlineModel* above).", "",
             "The last column is the accuracy lost at int8 (points against fp32, docs/cost-model.md §6); "
             "at another precision the loss is that figure times "

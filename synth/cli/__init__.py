@@ -11,53 +11,24 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
-from synth.cli.compat import Abort, UsageError, current_context
+from synth.cli.common import EXIT_BAD_INPUT, EXIT_ERROR, EXIT_INFEASIBLE, EXIT_OK, err, fail, out, quiet_libraries
+from synth.cli.compat import Abort, UsageError
+from synth.cli.interop import export_beside_report, register_interop_commands, show_model
 from synth.cli.progress import progress_bar
 from synth.cli.render import print_curves, print_evaluation, print_models, print_pareto, print_result
 from synth.errors import Problem, SpecError, SynthError
 from synth.results import DecodeError
 
-EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 0, 1, 2, 3
-
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Synthesize ML-inference accelerators from serving requirements.")
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 @app.callback()
 def _main(ctx: typer.Context,
           debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False) -> None:
     ctx.obj = {"debug": debug}
-
-
-def _quiet_libraries() -> None:
-    """The CLI, not the library, sets the log level of the libraries it uses (Optuna logs every
-    trial at INFO)."""
-    import optuna
-
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
-
-
-def _debug() -> bool:
-    ctx = current_context(silent=True)
-    while ctx is not None and ctx.parent is not None:
-        ctx = ctx.parent
-    return bool(ctx is not None and isinstance(ctx.obj, dict) and ctx.obj.get("debug"))
-
-
-def _fail(exc: BaseException) -> None:
-    if _debug():
-        raise exc
-    if isinstance(exc, SpecError):
-        for problem in exc.problems:
-            err.print(f"[bold red]error:[/] {escape(str(problem))}", highlight=False)
-        raise typer.Exit(EXIT_BAD_INPUT)
-    err.print(f"[bold red]error:[/] {escape(str(exc))}")
-    raise typer.Exit(EXIT_ERROR)
 
 
 FileArg = Annotated[Path, typer.Argument(help="Requirements file (YAML).", show_default=False)]
@@ -71,7 +42,7 @@ def check(file: FileArg) -> None:
     try:
         req = load_requirements(file)
     except SynthError as exc:
-        _fail(exc)
+        fail(exc)
     out.print(f"{file}: ok ({len(req.workloads)} workload(s), objective {req.objective.value}, "
               f"{req.node_nm} nm)")
 
@@ -85,9 +56,13 @@ def schema() -> None:
 
 
 @app.command()
-def models(as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False) -> None:
+def models(as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+           show: Annotated[str | None, typer.Option("--show", help="One model's layer table.")] = None) -> None:
     """List the built-in models with parameters and MACs."""
     from synth.models import BUILTIN_MODELS
+
+    if show is not None:
+        return show_model(show)
 
     rows = [BUILTIN_MODELS[name]() for name in BUILTIN_MODELS]
     if as_json:
@@ -114,9 +89,9 @@ def eval_(
         req = load_requirements(file)
         evaluation = evaluate(req, load_design(design), seed=seed, max_qps=not no_max_qps)
     except SynthError as exc:
-        _fail(exc)
+        fail(exc)
     except Exception as exc:  # noqa: BLE001 - the CLI maps every failure to an exit code
-        _fail(exc)
+        fail(exc)
     if as_json:
         print(json.dumps(evaluation.to_dict(), indent=2))
     else:
@@ -138,6 +113,8 @@ def solve(
     trials: Annotated[int, typer.Option(help="Refinement trials of this process.")] = 40,
     no_tradeoffs: Annotated[bool, typer.Option("--no-tradeoffs", help="With -o: skip the Pareto front and "
                                                "sensitivity table of the report (they re-solve).")] = False,
+    export: Annotated[str | None, typer.Option("--export", help="With -o: also write the design for "
+                                                  "scalesim,timeloop,zigzag (comma-separated).")] = None,
 ) -> None:
     """Find the lowest-cost design that meets the requirements, with its certificate."""
     from synth.api import load_requirements
@@ -153,7 +130,7 @@ def solve(
     if trials < 1:
         err.print(f"error: --trials must be >= 1, got {trials}")
         raise typer.Exit(EXIT_BAD_INPUT)
-    _quiet_libraries()
+    quiet_libraries()
     with progress_bar(enabled=not as_json) as step:
         try:
             req = load_requirements(file)
@@ -165,9 +142,10 @@ def solve(
                 result = report_data(req, result, seed=seed, options=ReportOptions(tradeoffs=not no_tradeoffs),
                                      progress=step)
         except Exception as exc:  # noqa: BLE001 - mapped to exit codes
-            _fail(exc)
+            fail(exc)
     if out_dir is not None:
         write_outputs(result, out_dir)
+        export_beside_report(req, result, export, out_dir)
     if as_json:
         print(json.dumps(result.to_dict(), indent=2))
     else:
@@ -195,9 +173,9 @@ def serve_curve(
         req = load_requirements(file)
         curves = workload_curves(req, load_design(design), seed=seed, only=workload)
     except UnknownWorkload as exc:
-        _fail(SpecError([Problem("<command line>", "--workload", str(exc))]))
+        fail(SpecError([Problem("<command line>", "--workload", str(exc))]))
     except Exception as exc:  # noqa: BLE001
-        _fail(exc)
+        fail(exc)
     if as_json:
         print(json.dumps(to_json(curves), indent=2))
     else:
@@ -224,7 +202,7 @@ def report(
                                                                    "`synth solve -o`?)")]) from None
         written = write_report(result, out_dir or result_file.parent)
     except Exception as exc:  # noqa: BLE001
-        _fail(exc)
+        fail(exc)
     for path in written:
         out.print(f"wrote {path}")
 
@@ -250,9 +228,9 @@ def pareto(
 
     for option, value, allowed in (("--x", x, SWEEPABLE), ("--y", y, tuple(METRICS))):
         if value not in allowed:
-            _fail(SpecError([Problem("<command line>", option, f"must be one of {list(allowed)}, got {value!r}")]))
+            fail(SpecError([Problem("<command line>", option, f"must be one of {list(allowed)}, got {value!r}")]))
     if x == y:
-        _fail(SpecError([Problem("<command line>", "--y", f"must differ from --x, got {y!r} twice")]))
+        fail(SpecError([Problem("<command line>", "--y", f"must differ from --x, got {y!r} twice")]))
     if not 1 <= points <= 50:
         err.print(f"error: --points must be within [1, 50], got {points}")
         raise typer.Exit(EXIT_BAD_INPUT)
@@ -261,7 +239,7 @@ def pareto(
             req = load_requirements(file)
             front = pareto_front(req, x=x, y=y, points=points, seed=seed, time_limit_s=time_limit, progress=step)
         except Exception as exc:  # noqa: BLE001
-            _fail(exc)
+            fail(exc)
     if out_dir is not None:
         from synth.report.plots import pareto_png
 
@@ -311,6 +289,9 @@ def main(argv: list[str] | None = None) -> int:
         err.print(f"error: {escape(str(exc))}")
         return EXIT_ERROR
     return EXIT_OK
+
+
+register_interop_commands(app)
 
 
 def run() -> None:

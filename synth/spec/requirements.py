@@ -98,6 +98,8 @@ class VectorLayer(_LayerBase):
     type: Literal["vector", "elementwise"]
     elements: Dim
     ops_per_element: Annotated[int, Field(ge=1, le=1000)] = 1
+    input_elements: Annotated[int, Field(ge=0, le=10**12, description="Elements read; 0 means the same "
+                                         "as `elements`.")] = 0
 
 
 LayerSpec = Annotated[
@@ -135,7 +137,15 @@ class InlineModel(Strict):
 
 
 class OnnxModel(Strict):
+    """An ONNX file (relative paths from the requirements file's folder); `inputs` pins whole input
+    shapes, `dims` symbolic dimensions by name; a symbolic batch dimension is pinned to 1."""
+
     onnx: Annotated[str, Field(min_length=1, max_length=4096)]
+    inputs: Annotated[dict[Annotated[str, Field(max_length=256)], Annotated[list[Dim], Field(max_length=8)]],
+                      Field(max_length=64)] | None = Field(None, description="Whole shapes of graph inputs by "
+                                                           "name, e.g. {input: [1, 3, 224, 224]}.")
+    dims: Annotated[dict[Annotated[str, Field(max_length=256)], Dim], Field(max_length=64)] | None = Field(
+        None, description="Symbolic dimensions by name, e.g. {seq: 128}; a symbolic batch dimension is 1.")
 
 
 def _model_kind(value) -> str:

@@ -9,6 +9,7 @@ from synth.cost.dvfs import clock_at_voltage, voltage_for_clock
 from synth.cost.memory import MemoryOption
 from synth.errors import Problem, SpecError
 from synth.models import BUILTIN_MODELS, Layer, Model
+from synth.models.onnx.source import onnx_model_for_requirements
 from synth.spec.design import Design, WorkloadPlan
 from synth.spec.requirements import InlineModel, OnnxModel, Requirements, Scenario, Workload
 from synth.spec.space import memory_option
@@ -25,8 +26,7 @@ def _layer(spec) -> Layer:
 def resolve_model(spec, source: str, path: str) -> Model:
     """The Model a workload's `model:` names, or SpecError naming the key."""
     if isinstance(spec, OnnxModel):
-        raise SpecError([Problem(source, path + ".onnx", "ONNX import is not supported yet; use a "
-                                 "built-in model (`synth models`) or an inline `layers:` table")])
+        return onnx_model_for_requirements(spec, source, path)
     if isinstance(spec, InlineModel):
         return Model(spec.name, tuple(_layer(layer) for layer in spec.layers),
                      description="inline model", extra_params=spec.extra_params)

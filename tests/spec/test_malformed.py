@@ -80,7 +80,7 @@ REQUIREMENTS_CASES: dict[str, tuple[str, ...]] = {
     "space_array_rows_without_cols.yaml": ("space: array_rows and array_cols must be given together",),
     # models
     "model_unknown_name.yaml": ("workloads[0].model: must be a built-in model", "got 'resnet5'"),
-    "model_onnx.yaml": ("workloads[0].model.onnx: ONNX import is not supported yet",),
+    "model_onnx.yaml": ("workloads[0].model.onnx: ONNX file not found", "x.onnx"),
     # scenario rules
     "server_without_qps.yaml": ("workloads[0].qps: is required for scenario server",),
     "offline_with_latency_ms.yaml": ("workloads[0].latency_ms: must be absent for scenario offline", "got 10"),
