@@ -144,3 +144,18 @@ def test_cost_per_inference_by_hand(single_stream):
     energy_usd = system.power_w["average"] / 1e3 * life_s / 3600 * 0.10
     expected = (system.unit_cost_usd + energy_usd) / (system.throughput_ips * life_s)
     assert system.cost_per_inference_usd == pytest.approx(expected, rel=1e-12)
+
+
+def test_workload_streams_come_from_seed_sequence_spawn():
+    """Per-workload simulator seeds are SeedSequence(seed).spawn(n)[i]: independent streams, and
+    seed 0's second workload never replays seed 1's first (as seed + i did)."""
+    import numpy as np
+
+    from synth.evaluation import workload_seed
+
+    for seed in (0, 1, 12345):
+        children = np.random.SeedSequence(seed).spawn(4)
+        expected = [int(c.generate_state(1, dtype=np.uint32)[0]) for c in children]
+        assert [workload_seed(seed, i) for i in range(4)] == expected
+    assert workload_seed(0, 1) != workload_seed(1, 0)
+    assert len({workload_seed(s, i) for s in range(20) for i in range(4)}) == 80

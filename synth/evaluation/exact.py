@@ -173,8 +173,11 @@ def evaluate_resolved(req: Requirements, resolved: ResolvedDesign, *, seed: int 
 
 
 def workload_seed(seed: int, index: int) -> int:
-    """The simulator seed of the index-th workload (kept as `seed + index` for now)."""
-    return seed + index
+    """The simulator seed of the index-th workload: the index-th child of
+    `numpy.random.SeedSequence(seed)` (what `SeedSequence(seed).spawn(n)[index]` gives), as an
+    integer. Unlike `seed + index`, the streams of seed 0 and seed 1 do not overlap."""
+    child = np.random.SeedSequence(seed, spawn_key=(index,))
+    return int(child.generate_state(1, dtype=np.uint32)[0])
 
 
 def peak_macs_per_s(rows: int, cols: int, cores: int, clock_ghz: float) -> float:

@@ -39,7 +39,7 @@ class SearchOptions:
     time_limit_s: float | None = None
     refine: bool = True
     refine_trials: int = DEFAULT_REFINE_TRIALS
-    refine_time_s: float = 10.0
+    refine_time_s: float = 60.0
     alternatives: int = 5
     diagnose_infeasible: bool = True
     max_milp_solves: int | None = None
