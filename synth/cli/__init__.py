@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from synth.cli.progress import progress_bar
+from synth.cli.sweep import sweep as _sweep
 from synth.cli.render import print_curves, print_evaluation, print_models, print_pareto, print_result
 from synth.errors import SpecError, SynthError
 
@@ -311,3 +312,6 @@ def main(argv: Optional[list[str]] = None) -> int:
 def run() -> None:
     """Console script: exit with main()'s code."""
     sys.exit(main())
+
+
+app.command(name="sweep")(_sweep)
