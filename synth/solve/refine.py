@@ -24,6 +24,7 @@ from synth.spec.design import Design
 from synth.spec.requirements import Objective, ScenarioName
 from synth.spec.resolve import resolve_design
 from synth.solve.options import SpaceOptions
+from synth.solve.storage import StudyStorage, in_space, open_storage, study_name as _study_name
 
 DEFAULT_TRIALS = 40
 PENALTY = 1e30
@@ -46,18 +47,6 @@ class Refinement:
         return {"trials": self.trials, "own_trials": self.own_trials, "seconds": self.seconds,
                 "objective_before": self.objective_before, "objective_after": self.objective_after,
                 "gain_pct": self.gain_pct, "changes": self.changes, "storage": self.storage, "study": self.study}
-
-
-def _storage(url: str | None):
-
-    if url is None:
-        return None, "memory"
-    if "://" in url:
-        return url, url
-    from optuna.storages import JournalStorage
-    from optuna.storages.journal import JournalFileBackend
-
-    return JournalStorage(JournalFileBackend(url)), f"journal:{url}"
 
 
 def _score(objective: Objective, value: float) -> float:
@@ -113,15 +102,16 @@ def _evaluate(opts: SpaceOptions, design: dict, seed: int) -> Evaluation | None:
 
 
 def refine(opts: SpaceOptions, base: Evaluation, *, seed: int, trials: int = DEFAULT_TRIALS,
-           time_limit_s: float = 10.0, storage: str | None = None) -> Refinement:
+           time_limit_s: float = 10.0, storage: str | StudyStorage | None = None) -> Refinement:
     """Refine `base` (an exact-feasible design); never returns a worse or infeasible design."""
     import optuna
 
     started = time.perf_counter()
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     objective = opts.req.objective
-    backend, storage_name = _storage(storage)
-    study_name = f"synth-refine-{opts.req.name}-seed{seed}"
+    opened = storage if isinstance(storage, StudyStorage) else open_storage(storage)
+    backend, storage_name = opened.backend, opened.name
+    study_name = _study_name(opts.req, seed)
     study = optuna.create_study(study_name=study_name, storage=backend, direction="minimize",
                                 sampler=optuna.samplers.TPESampler(seed=seed), load_if_exists=True)
     if not study.trials:
@@ -162,7 +152,8 @@ def _adopt_shared(study, opts: SpaceOptions, best, seed: int):
     for trial in sorted((t for t in study.trials if t.value is not None and t.user_attrs.get("feasible")),
                         key=lambda t: t.value)[:1]:
         if trial.value < best[0] and "design" in trial.user_attrs:
-            evaluation = _evaluate(opts, json.loads(trial.user_attrs["design"]), seed)
+            design = json.loads(trial.user_attrs["design"])
+            evaluation = _evaluate(opts, design, seed) if in_space(opts, design) else None
             if evaluation is not None and evaluation.feasible:
                 value = _score(opts.req.objective, evaluation.objective_value)
                 if value < best[0]:

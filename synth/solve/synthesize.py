@@ -7,6 +7,7 @@ import time
 from dataclasses import replace
 
 from synth.solve.refine import DEFAULT_TRIALS
+from synth.solve.storage import open_storage
 from synth.results import Evaluation
 from synth.spec.requirements import Requirements
 from synth.solve.diagnose import diagnose
@@ -39,6 +40,7 @@ def synthesize(requirements: Requirements, *, method: str = "milp", seed: int = 
     speed the search up (a good design and its cutoff known early); the answer is the same."""
     if not 0 <= seed < 2**32:
         raise ValueError(f"seed must be within [0, 2**32 - 1], got {seed}")
+    study_storage = open_storage(storage) if refine else None  # checked before the search (StorageError)
     result = _search(requirements, method=method, seed=seed, time_limit_s=time_limit_s,
                      alternatives=alternatives, diagnose_infeasible=diagnose_infeasible, hints=hints)
     result = replace(result, requirements=requirements.model_dump(mode="json", exclude_none=True, warnings=False))
@@ -48,7 +50,7 @@ def synthesize(requirements: Requirements, *, method: str = "milp", seed: int = 
 
     opts = space_options(requirements)
     refinement = run_refinement(opts, result.evaluation, seed=seed, trials=refine_trials,
-                                time_limit_s=refine_time_s, storage=storage)
+                                time_limit_s=refine_time_s, storage=study_storage)
     improved = refinement.evaluation
     return replace(result, refinement=refinement.to_dict(),
                    evaluation=improved or result.evaluation,
