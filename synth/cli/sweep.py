@@ -57,10 +57,11 @@ def sweep(
     if not 1 <= workers <= 256:
         _bad([f"--workers: must be within [1, 256], got {workers}"])
     from synth.api import load_requirements
-    from synth.sweep import expand, open_db, parse_sweep
+    from synth.sweep import open_db
+    from synth.sweep.variants import plan_sweep
 
     try:
-        plan = expand(parse_sweep(sweep_file), load=load_requirements)
+        plan = plan_sweep(sweep_file, load=load_requirements)
     except SpecError as exc:
         _bad(exc.problems)
     counted = f"{len(plan.variants)} variant(s)" + (f" ({plan.duplicates} duplicate(s) dropped)"

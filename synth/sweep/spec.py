@@ -202,8 +202,26 @@ def _base(source: str, path: Path | None, raw: Any) -> tuple[dict[str, Any] | No
     return data, []
 
 
+@dataclass(frozen=True, slots=True)
+class Partial:
+    """What a sweep file with problems still gives: its valid axes and its base, so that the
+    values of those axes can be checked in the same pass."""
+
+    problems: tuple[Problem, ...]
+    axes: tuple[Axis, ...]
+    base: dict[str, Any] | None
+    source: str
+
+
+class SweepFileError(SpecError):
+    def __init__(self, partial: Partial):
+        super().__init__(list(partial.problems))
+        self.partial = partial
+
+
 def parse_sweep(source: str | Path | Mapping, *, name: str | None = None) -> SweepSpec:
-    """Validate a sweep file (path) or mapping; raises SpecError listing every problem."""
+    """Validate a sweep file (path) or mapping; raises SpecError listing every problem (a
+    SweepFileError, holding the valid axes and base, when the document was read)."""
     path = None if isinstance(source, Mapping) else Path(source)
     data, label = (dict(source), name or "<sweep>") if path is None else read_document(path)
     if not isinstance(data, dict):
@@ -249,7 +267,7 @@ def parse_sweep(source: str | Path | Mapping, *, name: str | None = None) -> Swe
         problems.append(Problem(label, "name", "must be 1-100 letters, digits, '_', '-' or '.', starting with a "
                                 f"letter or digit, got {format_value(stem)}"))
     if problems or model is None or base is None:
-        raise SpecError(problems)
+        raise SweepFileError(Partial(tuple(problems), tuple(axes), base, label))
     return SweepSpec(name=stem, source=label, base=base, seed=model.seed, axes=tuple(axes),
                      sample=model.sample.count if model.sample else None,
                      listed=tuple(dict(v) for v in model.variants) if model.variants is not None else None,

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from synth.errors import Problem, SpecError, format_value
-from synth.sweep.spec import SweepSpec, _round, split_key
+from synth.sweep.spec import Partial, SweepFileError, SweepSpec, _round, parse_sweep, split_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,3 +178,37 @@ def _axis_where(spec: SweepSpec, index: int, key: str) -> str:
 
 def _note(seen: dict, where_message: tuple[str, str], index: int) -> None:
     seen.setdefault(where_message, []).append(index)
+
+
+def plan_sweep(source, *, load) -> SweepPlan:
+    """parse_sweep then expand; when the file itself has problems, the values of its valid axes
+    are still checked one at a time against the base, so that every problem shows in one pass."""
+    try:
+        spec = parse_sweep(source)
+    except SweepFileError as exc:
+        raise SpecError(list(exc.problems) + _axis_problems(exc.partial, load)) from None
+    return expand(spec, load=load)
+
+
+def _axis_problems(partial: Partial, load) -> list[Problem]:
+    if partial.base is None:
+        return []
+    try:
+        load(partial.base)
+    except SpecError:
+        return []  # the base's own problems come first
+    seen: dict[tuple[str, str], list] = {}
+    for axis in partial.axes:
+        for value in axis.values or (axis.low, axis.high):
+            document = copy.deepcopy(partial.base)
+            try:
+                path = set_key(document, axis.key, value)
+                load(document)
+            except KeyError as exc:
+                _note(seen, (f"axes.{axis.key}", exc.args[0]), value)
+                break
+            except SpecError as exc:
+                for problem in exc.problems:
+                    where = f"axes.{axis.key}" if problem.path.startswith(path) else "base"
+                    _note(seen, (where, f"{problem.path}: {problem.message}"), value)
+    return [Problem(partial.source, where, message) for (where, message) in seen]
