@@ -122,7 +122,7 @@ def _run(plan, results, *, workers: int, scheduler: str | None, retry_failed: bo
     finally:
         _close(client, cluster)
     states = ", ".join(f"{n} {s}" for s, n in sorted(outcome.statuses.items())) or "nothing to solve"
-    err.print(f"solved {outcome.solved + outcome.failed} of {outcome.total} ({states}); skipped {outcome.skipped}; "
+    err.print(f"ran {outcome.solved + outcome.failed} of {outcome.total} variant(s) ({states}); skipped {outcome.skipped}; "
               f"{outcome.seconds:.1f} s")
     return EXIT_ERROR if outcome.failed else EXIT_OK
 

@@ -18,3 +18,14 @@ def postgres():
         yield server
     finally:
         pgcluster.stop(server)
+
+
+@pytest.fixture(scope="session")
+def small_sweep(tmp_path_factory):
+    """The small sweep run once end to end on a LocalCluster of 2 workers: (sweep file, out dir, proc)."""
+    from sweeps import SMALL, run, write_sweep
+
+    folder = tmp_path_factory.mktemp("small")
+    path = write_sweep(folder, SMALL)
+    proc = run(path, "-o", folder / "out", "--workers", 2)
+    return path, folder / "out", proc
