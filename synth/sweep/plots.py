@@ -104,7 +104,7 @@ def objective_png(rows: Sequence[Mapping[str, Any]], axes: Sequence[str]) -> byt
         image = ax.imshow(np.ma.masked_invalid(grid), origin="lower", aspect="auto", cmap="viridis")
         ax.set_facecolor("#eeeeee")
         for (i, j), row in cells.items():
-            text = _short(float(grid[i, j])) if not np.isnan(grid[i, j]) else row["status"][:5]
+            text = _short(float(grid[i, j])) if not np.isnan(grid[i, j]) else row["status"]
             ax.text(j, i, text, ha="center", va="center", fontsize=7, color="white" if not np.isnan(grid[i, j])
                     else "black")
         if not np.isnan(grid).all():
