@@ -47,6 +47,14 @@ def sweep(
                                                   help="Write each variant's own report.html.")] = True,
 ) -> None:
     """Solve every variant of a sweep file on Dask; CSV, JSON Lines, plots and an HTML summary."""
+    try:
+        _sweep(sweep_file, out_dir, db, workers, scheduler, retry_failed, check, report, name, variant_reports)
+    except KeyboardInterrupt:
+        err.print("interrupted: finished variants are kept in the database; run again to resume")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def _sweep(sweep_file, out_dir, db, workers, scheduler, retry_failed, check, report, name, variant_reports) -> None:
     from synth.errors import SpecError
 
     if report is not None:

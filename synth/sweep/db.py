@@ -172,7 +172,8 @@ def finished_keys(db: ResultsDb, sweep: str, *, retry_failed: bool) -> set[str]:
 
 
 def load_sweep(db: ResultsDb, name: str | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """(the sweep row, its variant rows by index); `name` may be None when the database holds one sweep."""
+    """(the sweep row, the rows of its variants as last run, by index); `name` may be None when the
+    database holds one sweep."""
     with db.engine.connect() as conn:
         names = [r[0] for r in conn.execute(select(sweeps.c.name).order_by(sweeps.c.name))]
         if name is None and len(names) != 1:
@@ -185,6 +186,9 @@ def load_sweep(db: ResultsDb, name: str | None) -> tuple[dict[str, Any], list[di
         sweep = dict(conn.execute(select(sweeps).where(sweeps.c.name == name)).mappings().one())
         rows = [dict(r) for r in conn.execute(select(variants).where(variants.c.sweep == name)
                                               .order_by(variants.c.idx)).mappings()]
+    keys = set(sweep["spec"].get("keys") or ())
+    if keys:  # rows of an earlier definition of the sweep (another base or axes) stay out
+        rows = [row for row in rows if row["key"] in keys]
     return sweep, rows
 
 

@@ -185,4 +185,4 @@ def sweep_document(plan: SweepPlan) -> dict[str, Any]:
             "axes": [{"key": a.key, "values": list(a.values) if a.values is not None else None,
                       "min": a.low, "max": a.high, "log": a.log} for a in spec.axes],
             "sample": spec.sample, "variants": list(spec.listed) if spec.listed is not None else None,
-            "solve": spec.solve.model_dump(mode="json")}
+            "solve": spec.solve.model_dump(mode="json"), "keys": [v.key for v in plan.variants]}
