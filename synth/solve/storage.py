@@ -17,6 +17,7 @@ import hashlib
 import json
 import math
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import Any
 from synth.errors import Problem, SpecError
 
 OPTION = "--storage"
+SCHEMA_ATTEMPTS = 5
 MAX_JOURNAL_CHECK_BYTES = 256 << 20  # journals beyond this are checked on their first 256 MiB
 
 
@@ -75,7 +77,7 @@ def open_storage(spec: str | None) -> StudyStorage:
 def _open_database(url: str) -> StudyStorage:
     import optuna
     from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+    from sqlalchemy.exc import ArgumentError, IntegrityError, ProgrammingError, SQLAlchemyError
 
     shown = masked_url(url)
     try:
@@ -93,13 +95,23 @@ def _open_database(url: str) -> StudyStorage:
         folder = Path(parsed.database).resolve().parent
         if not folder.is_dir():
             raise StorageError(f"{shown}: the folder {folder} does not exist")
-    try:
-        backend = optuna.storages.RDBStorage(url, engine_kwargs=kwargs)
-    except (SQLAlchemyError, ImportError, ValueError, OSError, RuntimeError) as exc:
-        inner = getattr(exc, "orig", None) or exc
-        reason = (str(inner).strip().splitlines() or [type(inner).__name__])[0]
-        raise StorageError(f"cannot open {shown}: {_scrub(reason, url)}") from None
-    return StudyStorage(backend, shown)
+    for attempt in range(SCHEMA_ATTEMPTS):
+        try:
+            return StudyStorage(optuna.storages.RDBStorage(url, engine_kwargs=kwargs), shown)
+        except (IntegrityError, ProgrammingError) as exc:
+            # Processes that open a new database at once race to create Optuna's tables (PostgreSQL:
+            # "duplicate key ... pg_type_typname_nsp_index"); the loser finds them on a retry.
+            if attempt + 1 == SCHEMA_ATTEMPTS:
+                raise StorageError(f"cannot open {shown}: {_scrub(_first_line(exc), url)}") from None
+            time.sleep(0.2 * (attempt + 1))
+        except (SQLAlchemyError, ImportError, ValueError, OSError, RuntimeError) as exc:
+            raise StorageError(f"cannot open {shown}: {_scrub(_first_line(exc), url)}") from None
+    raise AssertionError("unreachable")
+
+
+def _first_line(exc: BaseException) -> str:
+    inner = getattr(exc, "orig", None) or exc
+    return (str(inner).strip().splitlines() or [type(inner).__name__])[0]
 
 
 def check_journal(path: Path) -> None:

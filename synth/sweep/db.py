@@ -10,6 +10,7 @@ Tables (docs/sweeps.md shows them with every column):
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 from sqlalchemy import (JSON, BigInteger, Column, DateTime, Engine, Float, Integer, MetaData, String, Table, Text,
                         create_engine, select)
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, IntegrityError, ProgrammingError, SQLAlchemyError
 
 from synth.errors import Problem, SpecError
 
@@ -116,13 +117,21 @@ def open_db(target: str | Path, *, option: str = "--db", create: bool = True) ->
         engine = create_engine(url, **kwargs)
     except (ArgumentError, SQLAlchemyError, ImportError, ValueError) as exc:
         raise fail(_reason(exc)) from None
-    try:
-        with engine.begin() as conn:
-            metadata.create_all(conn)
-    except SQLAlchemyError as exc:
-        engine.dispose()
-        raise fail(_reason(exc)) from None
-    return ResultsDb(engine=engine, url=shown)
+    for attempt in range(5):
+        try:
+            with engine.begin() as conn:
+                metadata.create_all(conn)
+            return ResultsDb(engine=engine, url=shown)
+        except (IntegrityError, ProgrammingError) as exc:
+            # Clients that open a new database at once race to create the tables; retry.
+            if attempt == 4:
+                engine.dispose()
+                raise fail(_reason(exc)) from None
+            time.sleep(0.2 * (attempt + 1))
+        except SQLAlchemyError as exc:
+            engine.dispose()
+            raise fail(_reason(exc)) from None
+    raise AssertionError("unreachable")
 
 
 def _reason(exc: BaseException) -> str:

@@ -130,8 +130,10 @@ def connect(*, scheduler: str | None, workers: int, timeout_s: float = 10.0):
         except (OSError, TimeoutError, ValueError) as exc:
             raise SpecError([Problem("--scheduler", "", f"cannot reach the Dask scheduler at {scheduler}: "
                                      f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")]) from None
+    # CRITICAL: a worker whose heartbeat races the cluster's shutdown logs an ERROR with a traceback;
+    # a task's own failure is its row's error, and a dead worker's task is retried by the scheduler.
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                           silence_logs=logging.ERROR)
+                           silence_logs=logging.CRITICAL)
     return Client(cluster), cluster
 
 

@@ -61,7 +61,7 @@ def test_sweep_end_to_end(small_sweep):
 def test_a_second_run_skips_finished_variants_and_report_rerenders_from_the_db(small_sweep, tmp_path):
     path, out, _ = small_sweep
     before = rows(out / "sweep.sqlite")
-    proc = run(path, "-o", out, "--workers", 1, "--no-variant-reports")
+    proc = run(path, "--db", out / "sweep.sqlite", "-o", tmp_path / "second", "--workers", 1, "--no-variant-reports")
     assert proc.returncode == 0, proc.stderr
     assert "skipping 6 variant(s)" in proc.stderr and "ran 0 of 6" in proc.stderr
     assert rows(out / "sweep.sqlite") == before  # nothing rewritten
