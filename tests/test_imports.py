@@ -71,6 +71,7 @@ MODULES = {module_name(p): p for p in ALL_FILES}
 # packages are independent of each other.
 LAYERS = (
     ("synth.cli",),
+    ("synth.sweep",),
     ("synth.api", "synth.docs"),
     ("synth.report", "synth.solve", "synth.interop"),
     ("synth.evaluation",),

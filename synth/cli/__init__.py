@@ -18,6 +18,7 @@ from synth.cli.compat import Abort, UsageError
 from synth.cli.interop import export_beside_report, register_interop_commands, show_model
 from synth.cli.progress import progress_bar
 from synth.cli.render import print_curves, print_evaluation, print_models, print_pareto, print_result
+from synth.cli.sweep import sweep as _sweep
 from synth.errors import Problem, SpecError, SynthError
 from synth.results import DecodeError
 
@@ -297,3 +298,6 @@ register_interop_commands(app)
 def run() -> None:
     """Console script: exit with main()'s code."""
     sys.exit(main())
+
+
+app.command(name="sweep")(_sweep)

@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import optuna
-from optuna.storages import JournalStorage
-from optuna.storages.journal import JournalFileBackend
 
 from synth.errors import SpecError
 from synth.evaluation import evaluate_resolved
 from synth.results import Evaluation, Refinement
 from synth.solve.options import SpaceOptions
+from synth.solve.storage import StudyStorage, in_space, open_storage
+from synth.solve.storage import study_name as _study_name
 from synth.spec.design import Design
 from synth.spec.resolve import resolve_design
 from synth.vocabulary import Objective, Scenario
@@ -39,15 +39,6 @@ class RefinementRun:
 
     summary: Refinement
     evaluation: Evaluation | None = field(default=None, compare=False)
-
-
-def _storage(url: str | None):
-
-    if url is None:
-        return None, "memory"
-    if "://" in url:
-        return url, url
-    return JournalStorage(JournalFileBackend(url)), f"journal:{url}"
 
 
 def _score(objective: Objective, value: float) -> float:
@@ -103,12 +94,13 @@ def _evaluate(opts: SpaceOptions, design: dict, seed: int) -> Evaluation | None:
 
 
 def refine(opts: SpaceOptions, base: Evaluation, *, seed: int, trials: int = DEFAULT_TRIALS,
-           time_limit_s: float = 10.0, storage: str | None = None) -> RefinementRun:
+           time_limit_s: float = 10.0, storage: str | StudyStorage | None = None) -> RefinementRun:
     """Refine `base` (an exact-feasible design); never returns a worse or infeasible design."""
     started = time.perf_counter()
     objective = opts.req.objective
-    backend, storage_name = _storage(storage)
-    study_name = f"synth-refine-{opts.req.name}-seed{seed}"
+    opened = storage if isinstance(storage, StudyStorage) else open_storage(storage)
+    backend, storage_name = opened.backend, opened.name
+    study_name = _study_name(opts.req, seed)
     study = optuna.create_study(study_name=study_name, storage=backend, direction="minimize",
                                 sampler=optuna.samplers.TPESampler(seed=seed), load_if_exists=True)
     if not study.trials:
@@ -150,7 +142,8 @@ def _adopt_shared(study, opts: SpaceOptions, best, seed: int):
     for trial in sorted((t for t in study.trials if t.value is not None and t.user_attrs.get("feasible")),
                         key=lambda t: t.value)[:1]:
         if trial.value < best[0] and "design" in trial.user_attrs:
-            evaluation = _evaluate(opts, json.loads(trial.user_attrs["design"]), seed)
+            design = json.loads(trial.user_attrs["design"])
+            evaluation = _evaluate(opts, design, seed) if in_space(opts, design) else None
             if evaluation is not None and evaluation.feasible:
                 value = _score(opts.req.objective, evaluation.objective_value)
                 if value < best[0]:

@@ -19,6 +19,7 @@ from synth.solve.prune import prune
 from synth.solve.refine import refine
 from synth.solve.search_options import SearchOptions
 from synth.solve.state import Scored, SearchState
+from synth.solve.storage import open_storage
 from synth.spec.requirements import Requirements
 from synth.spec.space import HardwarePoint
 from synth.vocabulary import Method, SolutionStatus, Termination
@@ -38,13 +39,15 @@ def synthesize(requirements: Requirements, options: SearchOptions | None = None,
     if not 0 <= seed < 2**32:
         raise ValueError(f"seed must be within [0, 2**32 - 1], got {seed}")
     options = (options or SearchOptions()).with_changes(**changes)
+    # The refinement study's storage is opened and checked before the search (StorageError).
+    study_storage = open_storage(options.storage) if options.refine else None
     result = _search(requirements, options, seed=seed)
     result = replace(result, requirements=requirements.model_dump(mode="json", exclude_none=True, warnings=False))
     if not options.refine or result.evaluation is None:
         return result
     opts = space_options(requirements)
     refinement = refine(opts, result.evaluation, seed=seed, trials=options.refine_trials,
-                        time_limit_s=options.refine_time_s, storage=options.storage)
+                        time_limit_s=options.refine_time_s, storage=study_storage)
     improved = refinement.evaluation
     return replace(result, refinement=refinement.summary,
                    evaluation=improved or result.evaluation,
