@@ -70,7 +70,8 @@ def pipelined_gemm_cycles(m, k, n, rows, cols, dataflow):
     spatial_rows, spatial_cols, temporal = mapping(m, k, n, np.asarray(dataflow))
     folds = _ceil_div(spatial_rows, rows) * _ceil_div(spatial_cols, cols)
     preload = np.where(np.asarray(dataflow) == OS, 0, rows)
-    return preload + (folds - 1) * np.maximum(temporal, rows) + temporal + rows + cols - 2
+    pipelined = preload + (folds - 1) * np.maximum(temporal, rows) + temporal + rows + cols - 2
+    return np.where(folds > 0, pipelined, 0.0)
 
 
 def padded_weight_factor(k, n, rows, cols, dataflow):

@@ -54,6 +54,7 @@ def hardware_figures(opts: SpaceOptions, points: np.ndarray) -> dict[str, np.nda
     memories = g.memories
     bandwidth = np.array([m.bandwidth_gbps for m in memories])[points[:, 5]]
     pj = np.array([m.pj_per_bit for m in memories])[points[:, 5]]
+    background = np.array([m.background_w for m in memories])[points[:, 5]]
     phy = np.array([m.phy_area_mm2 for m in memories])[points[:, 5]]
     mem_cost = np.array([m.cost_usd for m in memories])[points[:, 5]]
     interposer = np.array([m.needs_interposer for m in memories])[points[:, 5]]
@@ -61,7 +62,8 @@ def hardware_figures(opts: SpaceOptions, points: np.ndarray) -> dict[str, np.nda
     chips = np.array(g.chips)[points[:, 7]]
     area = sum(area_breakdown_mm2(tech, rows=rows, cols=cols, cores=cores, pe=pe, sram_mib=sram, phy_area_mm2=phy).values())
     power = peak_power_breakdown_w(tech, rows=rows, cols=cols, cores=cores, pe=pe, clock_ghz=clock, voltage_v=voltage,
-                                   sram_mib=sram, bandwidth_gbps=bandwidth, dram_pj_per_bit=pj, die_area_mm2=area)
+                                   sram_mib=sram, bandwidth_gbps=bandwidth, dram_pj_per_bit=pj, die_area_mm2=area,
+                                   dram_background_w=background)
     cost = sum(chip_cost_breakdown_usd(tech, die_area_mm2=area, memory_cost_usd=mem_cost,
                                        needs_interposer=interposer).values())
     return {"die_area": area, "power": sum(power.values()) * chips, "area": area * chips, "cost": cost * chips,

@@ -129,7 +129,8 @@ class DesignMilp:
         power = peak_power_breakdown_w(tech, rows=rows, cols=cols, cores=cores, pe=pe, clock_ghz=np.ones(len(joint)),
                                        voltage_v=nominal, sram_mib=sram, bandwidth_gbps=np.zeros(len(joint)),
                                        dram_pj_per_bit=np.zeros(len(joint)), die_area_mm2=np.zeros(len(joint)))
-        watts_per_ghz = power["pe_array"] + power["sram"] + power["vector_unit"]
+        # Every part that scales with f x V^2 (the clock tree is a fraction of the others).
+        watts_per_ghz = power["pe_array"] + power["sram"] + power["vector_unit"] + power["clock_tree"]
         overhead = 1 / (1 - tech.overhead_area_fraction)
         phy = np.array([mem.phy_area_mm2 for mem in g.memories]) * overhead
         keep = [i for i in range(len(joint)) if area_core[i] + phy.min() <= tech.max_die_area_mm2]
@@ -159,11 +160,13 @@ class DesignMilp:
             m.link.add(m.eu[f] <= e_max * m.u[f])
             m.link.add(m.eu[f] >= m.e - e_max * (1 - m.u[f]))
         m.link.add(sum(m.eu[f] for f in F) == m.e)
-        dram_w = [mem.bandwidth_gbps * 1e9 * 8 * mem.pj_per_bit * 1e-12 for mem in g.memories]
-        p_max = float(e_max * f_scale.max() + max(dram_w) + tech.leakage_w_per_mm2 * (area_k.max() + phy.max()))
+        # DRAM at peak: background plus the interface at full bandwidth (synth.cost.chip).
+        dram_w = [mem.bandwidth_gbps * 1e9 * 8 * mem.pj_per_bit * 1e-12 + mem.background_w for mem in g.memories]
+        p_max = float(e_max * f_scale.max() + max(dram_w) + tech.leakage_w_per_mm2 * (area_k.max() + phy.max())
+                      + tech.host_phy_power_w)
         m.power = pyo.Var(bounds=(0, p_max))
         m.link.add(m.power == sum(float(f_scale[f]) * m.eu[f] for f in F)
-                   + sum(dram_w[i] * m.t[i] for i in MEM) + tech.leakage_w_per_mm2 * m.area)
+                   + sum(dram_w[i] * m.t[i] for i in MEM) + tech.leakage_w_per_mm2 * m.area + tech.host_phy_power_w)
         # Unit cost per chip: die cost (tangent lower bound) + memory + package.
         # Exact die cost: area takes the value area_k + phy_m, so one row per memory option gives
         # cost(area_k + phy_m) when that memory is picked (relaxed by a valid big-M otherwise),
