@@ -36,7 +36,8 @@ def area_breakdown_mm2(tech: Technology, *, rows, cols, cores, pe, sram_mib, phy
         "pe_array": pes * PE_AREA_UM2_45NM[np.asarray(pe)] * tech.area_scale * tech.pe_area_overhead * 1e-6,
         "sram": np.asarray(sram_mib, dtype=float) * tech.sram_mm2_per_mib,
         "vector_unit": np.asarray(cols) * np.asarray(cores) * tech.vector_lane_area_um2_45nm * tech.area_scale * 1e-6,
-        "control": np.asarray(cores, dtype=float) * tech.control_area_mm2_45nm * tech.area_scale,
+        "control": np.asarray(cores, dtype=float) * (np.asarray(rows) + np.asarray(cols)) / 512
+        * tech.control_area_mm2_45nm * tech.area_scale,
         "memory_phy": np.asarray(phy_area_mm2, dtype=float) + 0.0 * pes,
         "host_phy": tech.host_phy_area_mm2 + 0.0 * pes,
     }

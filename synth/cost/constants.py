@@ -167,8 +167,10 @@ class Technology:
     # PHYs): routing, power grid and white space. TPU v1 floor plan: data buffers 37 %, compute
     # 30 %, I/O 10 %, control 2 % (refs §2.1 [P]) leave 21 % unlabelled [D].
     overhead_area_fraction: float = 0.21
-    # Control (sequencer, instruction buffer, DMA, NoC port) per core: TPU v1 control 2 % of a
-    # <= 331 mm^2 die at 28 nm = 6.62 mm^2 / area_scale 0.38 = 17.4 mm^2 of 45 nm logic [D].
+    # Control (sequencer, instruction buffer, DMA, NoC port) of one core, which grows with the
+    # array ports it feeds (rows + cols): TPU v1 control 2 % of a <= 331 mm^2 die at 28 nm for 512
+    # ports = 6.62 mm^2 / area_scale 0.38 = 17.4 mm^2 of 45 nm logic per 512 ports [D]; per core:
+    # control_area_mm2_45nm x (rows + cols) / 512 x area_scale.
     control_area_mm2_45nm: float = 0.02 * 331.0 / 0.38
     # Leakage per mm^2: McPAT leakage share 15-21 % of total (refs §6 [S]) x TPU v1 busy 40 W over
     # <=331 mm^2 (refs §2.1 [P]) ~ 0.018-0.025 W/mm^2 [D]; kept for every node [U].

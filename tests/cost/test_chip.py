@@ -41,7 +41,8 @@ class TestArea:
         sram = 8 * 0.45 * 1.048576  # 0.45 mm^2/MB x 1.048576 MB/MiB
         # one lane per column: TPU v1's non-matrix compute, 5 % of 331 mm^2 over 256 lanes at 28 nm
         vector = 32 * 4 * (0.05 * 331e6 / 256) * (0.059 / 0.38) * 1e-6
-        control = 4 * 0.02 * 331 * (0.059 / 0.38)  # TPU v1's 2 % control, per core, rescaled
+        # TPU v1's 2 % control for 512 array ports, per core and port, rescaled to 7 nm
+        control = 4 * (32 + 32) / 512 * 0.02 * 331 * (0.059 / 0.38)
         phy = 2.3
         core = pe + sram + vector + control + phy  # on_soc: no host PHY
         assert parts["pe_array"] == pytest.approx(pe, rel=1e-12)
@@ -55,11 +56,14 @@ class TestArea:
         assert sum(parts.values()) == pytest.approx(core / 0.79, rel=1e-12)
 
     def test_many_cores_pay_for_their_control(self):
-        # Same PEs in 1 or 16 cores: 15 more control blocks of 17.42 x 0.059 = 1.028 mm^2 each.
+        # Same PEs in 1 core of 128 x 128 (256 ports) or 16 cores of 32 x 32 (16 x 64 = 1,024
+        # ports): four times the control, 17.42 x 0.059 mm^2 per 512 ports.
         one_core = _area(TECH7, rows=128, cols=128, cores=1, phy=0.0)
         many = _area(TECH7, rows=32, cols=32, cores=16, phy=0.0)
         assert many["pe_array"] == pytest.approx(one_core["pe_array"], rel=1e-12)
-        assert many["control"] - one_core["control"] == pytest.approx(15 * 0.02 * 331 / 0.38 * 0.059, rel=1e-12)
+        per_port = 0.02 * 331 / 0.38 * 0.059 / 512
+        assert one_core["control"] == pytest.approx(256 * per_port, rel=1e-12)
+        assert many["control"] == pytest.approx(1024 * per_port, rel=1e-12)
 
     def test_host_interface_adds_its_phy(self):
         tech = technology(7, {"host_phy_area_mm2": 23.1})
