@@ -185,7 +185,8 @@ class DesignMilp:
             m.link.add(m.die_cost >= sum(float(exact[k]) * m.a[k] for k in K) - die_max * (1 - m.t[i]))
         c_max = die_max + max(fixed)
         # Per-joint figures kept for the per-inference bounds (synth.solve.per_inference).
-        self.chip_figures = dict(area_k=area_k, phy=phy, fixed=np.array(fixed), die_k=chip_cost_breakdown_usd(
+        self.chip_figures = dict(area_k=area_k, phy=phy, fixed=np.array(fixed), watts_k=w_k, f_scale=f_scale,
+                                 die_k=chip_cost_breakdown_usd(
             tech, die_area_mm2=area_k + phy.min(), memory_cost_usd=0.0, needs_interposer=False)["die"],
             die_m=chip_cost_breakdown_usd(tech, die_area_mm2=area_k.min() + phy, memory_cost_usd=0.0,
                                           needs_interposer=False)["die"])

@@ -50,3 +50,17 @@ def test_table_covers_the_required_figures():
 def test_docs_validation_md_is_generated_from_this_table():
     text = (ROOT / "docs" / "validation.md").read_text()
     assert text == validate.markdown(CASES)
+
+
+def test_mobilenet_v2_at_10_ms_within_a_2_w_thermal_budget_at_7nm_is_feasible():
+    # Issue 11: was answered "infeasible"; a 2 W Edge TPU runs MobileNet v2 in about 2.3 ms.
+    import synth
+
+    req = synth.load_requirements(Path(__file__).parent / "mobilenet_v2_2w.yaml")
+    result = synth.synthesize(req, seed=0, refine=False, alternatives=0, diagnose_infeasible=False)
+    assert result.status.value == "optimal"
+    evaluation = result.evaluation
+    assert evaluation.feasible
+    (workload,) = evaluation.workloads
+    assert workload.latency_at_percentile_ms <= 10.0
+    assert evaluation.system.power_w["average"] <= 2.0
