@@ -144,9 +144,9 @@ class Technology:
     # matrix unit is "a quarter" of a <=331 mm^2 die for 65,536 int8 PEs (refs §2.1 [P]) =
     # 1,263 um^2/PE vs (282+137) um^2 x 0.38 = 159 um^2 of MAC logic at 28 nm [D] -> 7.9.
     pe_area_overhead: float = 82.75e6 / 65536 / ((282 + 137) * 0.38)
-    # PE energy incl. operand/psum pipeline registers and wires = MAC energy x this [U]. With 3.0
-    # a TPU v1-like design's peak power (53 W) lands between its busy 40 W and its 75 W TDP
-    # (refs §2.1 [P]); tests/cost/test_calibration.py checks it; see docs/cost-model.md.
+    # PE energy incl. operand/psum pipeline registers and wires = MAC energy x this [U]; not
+    # refitted with the idle floor: TPU v1's TDP and busy power in docs/validation.md are
+    # predictions with it (69 W vs 75 W, 37 W vs 40 W).
     pe_energy_overhead: float = 3.0
     # SRAM read/write energy per 64-bit access at 45 nm: 10 pJ at 8 KB, 100 pJ at 1 MB
     # (Horowitz via secondary copies, refs §1.1 [S]); fitted E = 10 pJ (S / 8 KB)^0.475 [D].

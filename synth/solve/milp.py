@@ -167,6 +167,14 @@ class DesignMilp:
         m.power = pyo.Var(bounds=(0, p_max))
         m.link.add(m.power == sum(float(f_scale[f]) * m.eu[f] for f in F)
                    + sum(dram_w[i] * m.t[i] for i in MEM) + tech.leakage_w_per_mm2 * m.area + tech.host_phy_power_w)
+        # The idle floor (synth.cost.chip.idle_power_w), exact: leakage, the clock tree's share
+        # of the f x V^2 part, the host PHY and the memory's background. The average power at
+        # any load is at least this, so budgets.average_power_w bounds it (a necessary condition).
+        clock_share = tech.clock_tree_fraction / (1 + tech.clock_tree_fraction)
+        m.idle = pyo.Var(bounds=(0, p_max))
+        m.link.add(m.idle == clock_share * sum(float(f_scale[f]) * m.eu[f] for f in F)
+                   + sum(mem.background_w * m.t[i] for i, mem in enumerate(g.memories))
+                   + tech.leakage_w_per_mm2 * m.area + tech.host_phy_power_w)
         # Unit cost per chip: die cost (tangent lower bound) + memory + package.
         # Exact die cost: area takes the value area_k + phy_m, so one row per memory option gives
         # cost(area_k + phy_m) when that memory is picked (relaxed by a valid big-M otherwise),
@@ -193,7 +201,8 @@ class DesignMilp:
         m.cost = pyo.Var(bounds=(0, c_max))
         m.link.add(m.cost == m.die_cost + sum(fixed[i] * m.t[i] for i in MEM))
         # System figures = chips x chip figures: McCormick on the chips one-hot.
-        for name, var, upper in (("sys_power", m.power, p_max), ("sys_area", m.area, float(area_k.max() + phy.max())),
+        for name, var, upper in (("sys_power", m.power, p_max), ("sys_idle", m.idle, p_max),
+                                 ("sys_area", m.area, float(area_k.max() + phy.max())),
                                  ("sys_cost", m.cost, c_max)):
             per = pyo.Var(H, bounds=(0, upper))
             setattr(m, name + "_h", per)
@@ -314,6 +323,8 @@ class DesignMilp:
         budgets = req.budgets
         if budgets.power_w is not None:
             m.req.add(m.sys_power <= budgets.power_w)
+        if budgets.average_power_w is not None:
+            m.req.add(m.sys_idle <= budgets.average_power_w)
         if budgets.area_mm2 is not None:
             m.req.add(m.sys_area <= budgets.area_mm2)
         if budgets.unit_cost_usd is not None:

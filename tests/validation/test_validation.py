@@ -64,3 +64,23 @@ def test_mobilenet_v2_at_10_ms_within_a_2_w_thermal_budget_at_7nm_is_feasible():
     (workload,) = evaluation.workloads
     assert workload.latency_at_percentile_ms <= 10.0
     assert evaluation.system.power_w["average"] <= 2.0
+
+
+@pytest.mark.parametrize("budget_w", [2.0, 1.2])
+def test_average_power_budget_milp_agrees_with_exhaustive(budget_w):
+    # The MILP bounds average power by the exact idle floor (a necessary condition); the answer
+    # must equal brute force over the same grid, whichever budget binds.
+    import yaml
+
+    import synth
+
+    spec = yaml.safe_load((Path(__file__).parent / "mobilenet_v2_2w.yaml").read_text())
+    spec["budgets"] = {"average_power_w": budget_w}
+    spec["space"].update({"array_dims": [16, 32, 64], "sram_mib": [2, 8], "clock_ghz": [0.4, 1.2]})
+    req = synth.load_requirements(spec)
+    kwargs = dict(seed=0, refine=False, alternatives=0, diagnose_infeasible=False)
+    milp = synth.synthesize(req, method="milp", **kwargs)
+    brute = synth.synthesize(req, method="exhaustive", **kwargs)
+    assert milp.status.value == brute.status.value
+    if brute.objective is not None:
+        assert milp.objective == pytest.approx(brute.objective, rel=1e-9)
