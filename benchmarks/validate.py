@@ -23,7 +23,7 @@ import numpy as np
 
 import synth
 from synth.cost.systolic import IS, OS, WS, gemm_cycles
-from synth.evaluation import service_table
+from synth.evaluation import model_and_table, service_table
 from synth.spec.resolve import resolve_design
 
 TOLERANCE = {"area": 0.15, "power": 0.15, "throughput": 0.25, "latency": 0.25, "exact": 0.0}
@@ -65,8 +65,6 @@ def _dram_power_w(requirements, chosen, evaluation) -> float:
     resolved = resolve_design(requirements, chosen, "<validation>")
     total = resolved.memory.background_w * resolved.design.chips
     for workload, plan, result in zip(requirements.workloads, resolved.plans, evaluation.workloads):
-        from synth.evaluation import model_and_table
-
         _, table = model_and_table(workload, "<validation>", 0)
         figures = service_table(table, resolved, plan, max(plan.batch, 8))
         batch = plan.batch

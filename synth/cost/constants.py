@@ -98,16 +98,19 @@ DELAY_FIT = {
 }
 
 
-def _fit_delay(node_nm: int, voltage: float) -> float:
+def dvfs_clock_ghz(node_nm: int, anchor_clock_ghz: float, anchor_voltage_v: float, guardband: float, voltage):
+    """The DVFS curve (synth/cost/dvfs.py): the clock at supply `voltage`, the Stillmaker delay fit
+    of the node evaluated at the signed-off voltage (1 - guardband) x V, through the anchor."""
     a3, a2, a1, a0 = DELAY_FIT[node_nm]
-    return ((a3 * voltage + a2) * voltage + a1) * voltage + a0
+    delay = lambda v: ((a3 * v + a2) * v + a1) * v + a0  # noqa: E731
+    derate = 1.0 - guardband
+    return anchor_clock_ghz * delay(derate * anchor_voltage_v) / delay(derate * voltage)
 
 
-# Highest clock of each node [D]: the DVFS curve (synth/cost/dvfs.py) at MAX_VOLTAGE_V with the
-# default 10 % guardband; 28 nm 0.756, 16 nm 1.610, 7 nm 1.456, 5 nm 1.675 GHz.
+# Highest clock of each node [D]: the DVFS curve at MAX_VOLTAGE_V with the default 10 %
+# guardband, rounded down to 1 MHz; 28 nm 0.756, 16 nm 1.610, 7 nm 1.456, 5 nm 1.675 GHz.
 MAX_CLOCK_GHZ = {
-    node: math.floor(DVFS_ANCHOR[node][0] * _fit_delay(node, 0.9 * DVFS_ANCHOR[node][1])
-                     / _fit_delay(node, 0.9 * MAX_VOLTAGE_V[node]) * 1000 + 1e-9) / 1000
+    node: math.floor(dvfs_clock_ghz(node, *DVFS_ANCHOR[node], 0.10, MAX_VOLTAGE_V[node]) * 1000 + 1e-9) / 1000
     for node in NODES_NM
 }
 # Wafer price, 300 mm (refs §1.6 [S]): 28 nm ~$3,000 (DigiTimes), 16/12 nm $3,984, 7 nm $9,346,
@@ -239,10 +242,9 @@ def technology(node_nm: int, overrides: dict[str, float] | None = None) -> Techn
     tech = dataclasses.replace(base, **(overrides or {}))
     if "max_clock_ghz" in (overrides or {}):
         return tech
-    from synth.cost.dvfs import clock_at_voltage  # dvfs imports this module
-
     # The curve's reach at the top of the voltage range, rounded down to 1 MHz (MAX_CLOCK_GHZ).
-    reach = float(clock_at_voltage(tech, tech.max_voltage_v))
+    reach = dvfs_clock_ghz(node_nm, tech.dvfs_anchor_clock_ghz, tech.dvfs_anchor_voltage_v, tech.voltage_guardband,
+                           tech.max_voltage_v)
     return dataclasses.replace(tech, max_clock_ghz=math.floor(reach * 1000 + 1e-9) / 1000)
 
 

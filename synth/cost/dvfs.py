@@ -15,22 +15,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from synth.cost.constants import DELAY_FIT, Technology
+from synth.cost.constants import Technology, dvfs_clock_ghz
 
 _SAMPLES = 512
 
 
-def _delay(node_nm: int, voltage) -> np.ndarray:
-    a3, a2, a1, a0 = DELAY_FIT[node_nm]
-    v = np.asarray(voltage, dtype=float)
-    return ((a3 * v + a2) * v + a1) * v + a0
-
-
 def clock_at_voltage(tech: Technology, voltage):
     """Highest clock (GHz) at `voltage` (array or scalar)."""
-    derate = 1.0 - tech.voltage_guardband
-    ratio = _delay(tech.node_nm, derate * tech.dvfs_anchor_voltage_v) / _delay(tech.node_nm, derate * np.asarray(voltage, dtype=float))
-    result = tech.dvfs_anchor_clock_ghz * ratio
+    result = dvfs_clock_ghz(tech.node_nm, tech.dvfs_anchor_clock_ghz, tech.dvfs_anchor_voltage_v,
+                            tech.voltage_guardband, np.asarray(voltage, dtype=float))
     return float(result) if np.ndim(result) == 0 else result
 
 
