@@ -20,8 +20,8 @@ byte), as a prefix of a fixed order (so residency only grows with S). The rest s
 DRAM once per batch, in padded array tiles (`padded_weight_factor`), and once per activation
 tile when the layer's activations spill. The model's input and output cross DRAM only on an
 SoC (no host link). Overlap: with stream buffers in place, a layer's
-DRAM transfers overlap its compute fold by fold, t = max(c, m) + min(c, m) / folds (one
-fold's transfer or compute is exposed); without them (S below the reserve), t = c + m.
+DRAM transfers overlap its compute chunk by chunk, t = max(c, m) + min(c, m) / chunks (one
+chunk's transfer or compute is exposed, a chunk being one array tile of the weights); without them (S below the reserve), t = c + m.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from synth.cost.constants import Technology
-from synth.cost.systolic import fold_count, padded_weight_factor, split_gemm_cycles
+from synth.cost.systolic import padded_weight_factor, split_gemm_cycles
 
 MIB = float(1 << 20)
 
@@ -48,11 +48,14 @@ def batch_shapes(table, batch):
 
 
 def layer_compute_cycles(table, *, rows, cols, cores_per_replica, dataflow, batch):
-    """(array cycles, vector cycles, folds) of every layer instance of one batch on a replica."""
+    """(array cycles, vector cycles, chunks) of every layer instance of one batch on a replica;
+    chunks = weight tiles, ceil(K / R) x ceil(N / C) x groups (packed folds for depthwise)."""
     m_total, g_total = batch_shapes(table, batch)
     generic = split_gemm_cycles(m_total, table.k, table.n, g_total, cores_per_replica, rows, cols, dataflow,
                                 pipelined=True)
-    folds = fold_count(m_total, table.k, table.n, rows, cols, dataflow) * g_total
+    # Transfers overlap compute chunk by chunk: a chunk is one array tile of the weights (DMA
+    # unit), so their number does not grow with the batch and layer time stays monotone in it.
+    chunks = np.ceil(table.k / rows) * np.ceil(table.n / cols) * table.groups
     depthwise = depthwise_mask(table)
     if depthwise.any():
         per_fold = np.clip(np.floor(rows / np.maximum(table.k, 1)), 1, cols)
@@ -61,10 +64,9 @@ def layer_compute_cycles(table, *, rows, cols, cores_per_replica, dataflow, batc
                                      rows, cols, dataflow, pipelined=True)
         on_lanes = np.ceil(m_total * table.k * g_total / (cols * cores_per_replica))
         generic = np.where(depthwise, np.minimum(on_array, on_lanes), generic)
-        packed_folds = fold_count(m_total, table.k * per_fold, per_fold, rows, cols, dataflow) * packed_groups
-        folds = np.where(depthwise, packed_folds, folds)
+        chunks = np.where(depthwise, np.ceil(table.groups / per_fold), chunks)
     vector = np.ceil(table.vector_ops * batch / (cols * cores_per_replica))
-    return generic, vector, np.maximum(folds, 1.0)
+    return generic, vector, np.maximum(chunks, 1.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +108,7 @@ def layer_traffic(table, tech: Technology, *, rows, cols, dataflow, sram_bytes, 
     return Traffic(weight_traffic + act_traffic, resident, free >= 0)
 
 
-def overlapped_time(compute_s, memory_s, folds, overlap):
-    """Layer time from compute and DRAM time: fold-by-fold overlap when stream buffers fit."""
-    hidden = np.maximum(compute_s, memory_s) + np.minimum(compute_s, memory_s) / folds
+def overlapped_time(compute_s, memory_s, chunks, overlap):
+    """Layer time from compute and DRAM time: chunk-by-chunk overlap when stream buffers fit."""
+    hidden = np.maximum(compute_s, memory_s) + np.minimum(compute_s, memory_s) / chunks
     return np.where(overlap, hidden, compute_s + memory_s)

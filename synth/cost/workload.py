@@ -6,7 +6,7 @@ broadcast to (P, L). Symbols (docs/cost-model.md):
     t_compute = (array cycles + vector cycles) / f      (synth.cost.mapping: pipelined folds,
                                                           depthwise on array or lanes)
     t_memory  = DRAM bytes / (bandwidth * cores_per_replica / cores)
-    t_layer   = max(t_c, t_m) + min(t_c, t_m) / folds + dispatch_cycles / f   (stream buffers fit)
+    t_layer   = max(t_c, t_m) + min(t_c, t_m) / chunks + dispatch_cycles / f  (stream buffers fit)
               = t_c + t_m + dispatch_cycles / f                               (they do not)
     service time T(B) = sum over layers of count * t_layer + host transfer + runtime overhead
 
@@ -132,7 +132,7 @@ def batch_figures(table: LayerTable, tech: Technology, *, rows, cols, cores, dat
     share = replica_cores / cores
 
     m_total, g_total = batch_shapes(table, batch)
-    array_cycles, vector_cycles, folds = layer_compute_cycles(
+    array_cycles, vector_cycles, chunks = layer_compute_cycles(
         table, rows=rows, cols=cols, cores_per_replica=replica_cores, dataflow=dataflow, batch=batch)
     cycles = array_cycles + vector_cycles
     compute_s = cycles / freq_hz
@@ -145,7 +145,7 @@ def batch_figures(table: LayerTable, tech: Technology, *, rows, cols, cores, dat
     act_in = table.inputs * batch * operand_bytes
     act_out = table.outputs * batch * operand_bytes
     memory_s = traffic / (col(bandwidth_gbps) * 1e9 * share)
-    layer_s = overlapped_time(compute_s, memory_s, folds, flow.overlap) + tech.layer_dispatch_cycles / freq_hz
+    layer_s = overlapped_time(compute_s, memory_s, chunks, flow.overlap) + tech.layer_dispatch_cycles / freq_hz
     count = table.count.astype(np.float64)
     # Host: the batch's input and output cross the host link (none on an SoC), plus the
     # runtime's fixed cost per batch.
