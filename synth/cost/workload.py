@@ -151,8 +151,10 @@ def batch_figures(table: LayerTable, tech: Technology, *, rows, cols, cores, dat
     # runtime's fixed cost per batch.
     host_bytes = np.sum((act_in * table.model_input + act_out * table.model_output), axis=-1)
     host_bytes = np.broadcast_to(host_bytes, layer_s.shape[:1])
-    host_s = np.where(tech.host_link_gbps > 0, 2 * tech.host_link_latency_us * 1e-6
-                      + host_bytes / max(tech.host_link_gbps, 1e-300) / 1e9, 0.0)
+    if tech.host_link_gbps > 0:
+        host_s = 2 * tech.host_link_latency_us * 1e-6 + host_bytes / (tech.host_link_gbps * 1e9)
+    else:
+        host_s = np.zeros_like(host_bytes, dtype=float)
     overhead_s = host_s + tech.runtime_overhead_us * 1e-6
     service_s = layer_s @ count + overhead_s  # layer sums as a matrix product (benchmarks/README.md)
 
