@@ -51,7 +51,12 @@ def field_notes() -> dict[str, str]:
                                   "§10.2) and the highest clock.",
         "TechnologySpec.overrides": "Cost-model constants to replace, `name: value` (names in "
                                     "*Overridable constants*).",
+        "TechnologySpec.host_interface": "How queries reach the accelerator: `on_soc` (shares its DRAM), "
+                                         "`pcie3_x16`, `pcie4_x16`, `pcie2_x1` or `usb3`; sets the host_* "
+                                         "and runtime_overhead_us constants (docs/cost-model.md).",
         "Budgets.power_w": "Peak power (TDP) of all chips together, W.",
+        "Budgets.average_power_w": "Average power of all chips and their memory at the required load "
+                                   "(idle floor plus dynamic power), W: a thermal or battery budget.",
         "Budgets.area_mm2": "Silicon area of all chips together, mm².",
         "Budgets.unit_cost_usd": "Unit cost of all chips together (dies, memory, package), USD.",
         "Workload.name": "Name of the workload; the key of its plan in the design file.",
@@ -132,6 +137,7 @@ def field_notes() -> dict[str, str]:
         "InlineMemory.capacity_gib": "Capacity per chip, GiB; all workloads' weights must fit.",
         "InlineMemory.phy_area_mm2": "On-die PHY and controller area, mm² (does not shrink with the node).",
         "InlineMemory.cost_usd": "Price of the memory devices for one chip, USD.",
+        "InlineMemory.background_w": "Standby power of the memory devices while powered, W.",
         "InlineMemory.needs_interposer": "Whether the memory needs a silicon interposer (HBM): adds "
                                          "its cost to the package.",
         # design file

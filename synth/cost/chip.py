@@ -1,8 +1,12 @@
 """Per-chip area, peak power and unit cost, vectorized over design points (arrays of shape (P,)).
 
-    die area = (PEs + SRAM + vector lanes + memory PHY) / (1 - overhead_area_fraction)
+    die area = (PEs + SRAM + vector lanes + per-core control + memory PHY + host PHY)
+               / (1 - overhead_area_fraction)
     PE area  = rows * cols * cores * MAC area(PE precision, 45 nm) * area_scale * pe_area_overhead
-    peak power = leakage + every PE, buffer port, vector lane and the DRAM interface busy
+    peak power = every PE, buffer port and vector lane busy, the clock tree and control
+                 (clock_tree_fraction of those), leakage, the host PHY, and the DRAM's
+                 background plus its interface at full bandwidth
+    idle power = leakage + clock tree and control + host PHY + DRAM background (the floor)
     die cost = wafer cost / (dies per wafer * Murphy yield)
 """
 
@@ -14,7 +18,7 @@ import numpy as np
 
 from synth.cost.constants import ACCUMULATOR_BYTES, MAC_AREA_UM2_45NM, MAC_ENERGY_PJ_45NM, OPERAND_BYTES, Technology
 from synth.cost.dvfs import dynamic_energy_scale
-from synth.cost.workload import sram_pj_per_bit
+from synth.cost.workload import accumulator_pj_per_bit, sram_pj_per_bit
 from synth.vocabulary import PRECISION_NAMES
 
 PE_NAMES = PRECISION_NAMES  # PE types: one per precision; int8+fp16 is the mixed PE
@@ -33,32 +37,50 @@ def area_breakdown_mm2(tech: Technology, *, rows, cols, cores, pe, sram_mib, phy
         "pe_array": pes * PE_AREA_UM2_45NM[np.asarray(pe)] * tech.area_scale * tech.pe_area_overhead * 1e-6,
         "sram": np.asarray(sram_mib, dtype=float) * tech.sram_mm2_per_mib,
         "vector_unit": np.asarray(cols) * np.asarray(cores) * tech.vector_lane_area_um2_45nm * tech.area_scale * 1e-6,
+        "control": np.asarray(cores, dtype=float) * (np.asarray(rows) + np.asarray(cols)) / 512
+        * tech.control_area_mm2_45nm * tech.area_scale,
         "memory_phy": np.asarray(phy_area_mm2, dtype=float) + 0.0 * pes,
+        "host_phy": tech.host_phy_area_mm2 + 0.0 * pes,
     }
     core = sum(parts.values())
-    parts["control_io"] = core * tech.overhead_area_fraction / (1 - tech.overhead_area_fraction)
+    parts["routing_whitespace"] = core * tech.overhead_area_fraction / (1 - tech.overhead_area_fraction)
     return parts
 
 
 def peak_power_breakdown_w(tech: Technology, *, rows, cols, cores, pe, clock_ghz, voltage_v, sram_mib,
-                           bandwidth_gbps, dram_pj_per_bit, die_area_mm2) -> dict[str, np.ndarray]:
+                           bandwidth_gbps, dram_pj_per_bit, die_area_mm2,
+                           dram_background_w=0.0) -> dict[str, np.ndarray]:
     """TDP by part, W: every unit busy every cycle at the PE's most expensive precision.
 
-    Buffers at peak move, per core and cycle, one operand word per array row and column and a
-    partial-sum read and write per column (the array's edges)."""
+    Buffers at peak move, per core and cycle, one operand word per array row and column from
+    the operand banks and a partial-sum read and write per column in its accumulator bank (the
+    array's edges). The clock tree and control draw clock_tree_fraction of the PE, buffer and
+    vector power; the DRAM its background plus access energy at the interface's full bandwidth."""
     rows, cols, cores, pe = (np.asarray(x) for x in (rows, cols, cores, pe))
     freq_hz = np.asarray(clock_ghz) * 1e9
     vscale = dynamic_energy_scale(tech, voltage_v)
     pes = rows * cols * cores
     mac_w = pes * freq_hz * PE_PEAK_PJ_45NM[pe] * tech.mac_energy_scale * tech.pe_energy_overhead * vscale * 1e-12
-    bits_per_cycle = cores * ((rows + cols) * PE_OPERAND_BYTES[pe] + 2 * cols * ACCUMULATOR_BYTES) * 8
-    sram_w = bits_per_cycle * freq_hz * sram_pj_per_bit(tech, np.asarray(sram_mib) / cores) * vscale * 1e-12
+    per_core = np.asarray(sram_mib) / cores
+    operand_pj = cores * (rows + cols) * PE_OPERAND_BYTES[pe] * 8 * sram_pj_per_bit(tech, per_core)
+    psum_pj = cores * 2 * cols * ACCUMULATOR_BYTES * 8 * accumulator_pj_per_bit(tech, per_core)
+    sram_w = (operand_pj + psum_pj) * freq_hz * vscale * 1e-12
     vector_w = cols * cores * freq_hz * tech.vector_op_energy_pj_45nm * tech.mac_energy_scale * vscale * 1e-12
     dram_w = np.asarray(bandwidth_gbps) * 1e9 * 8 * np.asarray(dram_pj_per_bit) * 1e-12
     return {
-        "pe_array": mac_w, "sram": sram_w, "vector_unit": vector_w, "dram": dram_w + 0.0 * mac_w,
+        "pe_array": mac_w, "sram": sram_w, "vector_unit": vector_w,
+        "clock_tree": (mac_w + sram_w + vector_w) * tech.clock_tree_fraction,
+        "dram": dram_w + np.asarray(dram_background_w, dtype=float) + 0.0 * mac_w,
+        "host_phy": tech.host_phy_power_w + 0.0 * mac_w,
         "leakage": leakage_w(tech, die_area_mm2),
     }
+
+
+def idle_power_w(tech: Technology, peak_parts: dict[str, np.ndarray], dram_background_w) -> np.ndarray:
+    """The floor drawn whenever the chip is on: leakage, clock tree and control, host PHY, DRAM
+    background (TPU v1 idles at 28 W of 40 W busy, refs §2.1)."""
+    return peak_parts["leakage"] + peak_parts["clock_tree"] + peak_parts["host_phy"] \
+        + np.asarray(dram_background_w, dtype=float)
 
 
 def leakage_w(tech: Technology, die_area_mm2):

@@ -1,30 +1,29 @@
 """DVFS: the supply voltage a clock needs, and the clock a voltage reaches.
 
-Gate delay follows the Stillmaker & Baas fit of the node (constants.DELAY_FIT): clock(V) =
-max_clock * delay(V_max) / delay(V). The voltage for a clock is the lowest V in the node's
-range that reaches it (a clock below clock(V_min) runs at V_min). Dynamic energy per operation
-scales with (V / V_nominal)^2.
+Gate delay follows the Stillmaker & Baas fit of the node (constants.DELAY_FIT), a typical-corner
+curve. Logic is signed off at the slow corner, a guardband g below the supply (10 %: TSMC
+ssg0p81v vs tt0p9v), so at supply V the chip runs at the fit's speed at (1 - g) V. The curve
+goes through the node's published operating point (f_a, V_a) (constants.DVFS_ANCHOR):
+
+    clock(V) = f_a * delay((1 - g) V_a) / delay((1 - g) V)
+
+The voltage for a clock is the lowest V in the node's range that reaches it (a clock below
+clock(V_min) runs at V_min). Dynamic energy per operation scales with (V / V_nominal)^2.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from synth.cost.constants import DELAY_FIT, Technology
+from synth.cost.constants import Technology, dvfs_clock_ghz
 
 _SAMPLES = 512
 
 
-def _delay(node_nm: int, voltage) -> np.ndarray:
-    a3, a2, a1, a0 = DELAY_FIT[node_nm]
-    v = np.asarray(voltage, dtype=float)
-    return ((a3 * v + a2) * v + a1) * v + a0
-
-
 def clock_at_voltage(tech: Technology, voltage):
     """Highest clock (GHz) at `voltage` (array or scalar)."""
-    ratio = _delay(tech.node_nm, tech.max_voltage_v) / _delay(tech.node_nm, voltage)
-    result = tech.max_clock_ghz * ratio
+    result = dvfs_clock_ghz(tech.node_nm, tech.dvfs_anchor_clock_ghz, tech.dvfs_anchor_voltage_v,
+                            tech.voltage_guardband, np.asarray(voltage, dtype=float))
     return float(result) if np.ndim(result) == 0 else result
 
 

@@ -6,7 +6,7 @@ Each catalog entry is one memory configuration attached to one chip. Sources per
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +18,7 @@ class MemoryOption:
     phy_area_mm2: float = 0.0  # on-die PHY/controller area (analog: does not shrink with node)
     cost_usd: float = 0.0  # memory devices for one chip
     needs_interposer: bool = False
+    background_w: float = 0.0  # device standby power (refresh, DLL, termination) while powered
     source: str = ""
 
 
@@ -50,6 +51,19 @@ CATALOG: dict[str, MemoryOption] = {
                      source="HBM3 stack 819 GB/s JESD238 [S]; pJ/bit taken as HBM2's [U] (refs §7 gap)"),
     )
 }
+
+# Background (standby) power per device set, W (refs §9.2): LPDDR4 5.3 mW per GB/s of interface
+# and DDR4 14-21 mW per GB/s (DRAMPower datasheet IDDs x V [D]); LPDDR5 as LPDDR4 and DDR3/DDR5 at
+# the DDR4 midpoint 17.5 mW per GB/s [U]; HBM2 66 mW active standby per channel x 8 = 0.53 W
+# per stack (DRAMsim3 config [S], [D]), HBM2E as HBM2 and HBM3 (16 channels) twice [U]; GDDR6:
+# 8 devices x DDR4's 67 mW active standby [U].
+_LPDDR_W_PER_GBPS, _DDR_W_PER_GBPS = 5.3e-3, 17.5e-3
+_BACKGROUND_W = {
+    "lpddr4": 34.1 * _LPDDR_W_PER_GBPS, "lpddr5": 51.2 * _LPDDR_W_PER_GBPS,
+    "ddr3": 34.0 * _DDR_W_PER_GBPS, "ddr4": 25.6 * _DDR_W_PER_GBPS, "ddr5": 38.4 * _DDR_W_PER_GBPS,
+    "gddr6": 8 * 0.067, "hbm2": 8 * 0.066, "hbm2e": 8 * 0.066, "hbm3": 16 * 0.066,
+}
+CATALOG = {name: replace(m, background_w=_BACKGROUND_W[name]) for name, m in CATALOG.items()}
 
 
 def catalog_names() -> tuple[str, ...]:

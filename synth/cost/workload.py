@@ -3,17 +3,18 @@
 Arrays of design points have shape (P,); the layer table has shape (L,); per-layer results
 broadcast to (P, L). Symbols (docs/cost-model.md):
 
-    t_layer  = max(t_compute, t_memory) + dispatch_cycles / f
-    t_compute = (array cycles + vector cycles) / f
+    t_compute = (array cycles + vector cycles) / f      (synth.cost.mapping: pipelined folds,
+                                                          depthwise on array or lanes)
     t_memory  = DRAM bytes / (bandwidth * cores_per_replica / cores)
-    service time T(B) = sum over layers of count * t_layer
+    t_layer   = max(t_c, t_m) + min(t_c, t_m) / chunks + dispatch_cycles / f  (stream buffers fit)
+              = t_c + t_m + dispatch_cycles / f                               (they do not)
+    service time T(B) = sum over layers of count * t_layer + host transfer + runtime overhead
 
-SRAM per replica S = sram_mib * cores_per_replica / cores, split in two halves: weights and
-activations. All of a model's weights stay resident when they fit the weight half (read from
-DRAM once, at load time, not per inference). Otherwise each layer's weights stream from DRAM
-once per batch, and once per activation tile when the layer's own weights exceed the half.
-Activations spill to DRAM (read and written) when a layer's input plus output exceed the
-activation half; the model's input and output always cross DRAM.
+SRAM per replica S = sram_mib * cores_per_replica / cores holds stream buffers, the largest
+activation working set, then weights per layer (synth.cost.mapping.layer_traffic). Resident
+weights are read from DRAM once, at load time, not per inference; the others stream once per
+batch in padded array tiles. Activations spill to DRAM when a layer's input plus output exceed
+what is left; the model's input and output always cross DRAM.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ import numpy as np
 
 from synth.cost.constants import ACCUMULATOR_BYTES, MAC_ENERGY_PJ_45NM, OPERAND_BYTES, Technology
 from synth.cost.dvfs import dynamic_energy_scale
-from synth.cost.systolic import buffer_words, split_gemm_cycles
+from synth.cost.mapping import batch_shapes, layer_compute_cycles, layer_traffic, overlapped_time
+from synth.cost.systolic import buffer_words
 from synth.models import Model
 from synth.vocabulary import PRECISION_NAMES
 
@@ -115,6 +117,8 @@ class BatchFigures:
     layer_memory_s: np.ndarray
     layer_s: np.ndarray  # per layer instance, dispatch included
     energy_breakdown_j: dict[str, np.ndarray]
+    overhead_s: np.ndarray | None = None  # per batch: host transfer and runtime, in service_s
+    layer_resident: np.ndarray | None = None  # (P, L) bool: the layer's weights stay on chip
 
 
 def batch_figures(table: LayerTable, tech: Technology, *, rows, cols, cores, dataflow, clock_ghz,
@@ -127,39 +131,40 @@ def batch_figures(table: LayerTable, tech: Technology, *, rows, cols, cores, dat
     batch, replica_cores, code = col(batch), col(cores_per_replica), col(precision)
     share = replica_cores / cores
 
-    m_total = np.where(table.shares_weights, batch * table.m, table.m)
-    g_total = np.where(table.shares_weights, table.groups, table.groups * batch)
-    array_cycles = split_gemm_cycles(m_total, table.k, table.n, g_total, replica_cores, rows, cols, dataflow)
-    vector_cycles = np.ceil(table.vector_ops * batch / (cols * replica_cores))
+    m_total, g_total = batch_shapes(table, batch)
+    array_cycles, vector_cycles, chunks = layer_compute_cycles(
+        table, rows=rows, cols=cols, cores_per_replica=replica_cores, dataflow=dataflow, batch=batch)
     cycles = array_cycles + vector_cycles
     compute_s = cycles / freq_hz
 
     operand_bytes = layer_bytes(code, table.sensitive)
     sram_bytes = col(sram_mib) * MIB * share
-    half = sram_bytes / 2
-    weight_bytes = table.weights * operand_bytes
-    resident = np.sum(weight_bytes * table.count, axis=-1, keepdims=True) + \
-        table.extra_param_elements * operand_bytes.min(axis=-1, keepdims=True) <= half
+    flow = layer_traffic(table, tech, rows=rows, cols=cols, dataflow=dataflow, sram_bytes=sram_bytes,
+                         batch=batch, operand_bytes=operand_bytes, cores_per_replica=replica_cores)
+    traffic = flow.bytes
     act_in = table.inputs * batch * operand_bytes
     act_out = table.outputs * batch * operand_bytes
-    weight_passes = np.where(weight_bytes <= half, 1.0, np.maximum(1.0, np.ceil(act_in / half)))
-    weight_traffic = np.where(resident, 0.0, weight_bytes * weight_passes)
-    spills = act_in + act_out > half
-    act_traffic = (np.where(spills | table.model_input, act_in, 0.0)
-                   + np.where(spills | table.model_output, act_out, 0.0))
-    traffic = weight_traffic + act_traffic
     memory_s = traffic / (col(bandwidth_gbps) * 1e9 * share)
-    layer_s = np.maximum(compute_s, memory_s) + tech.layer_dispatch_cycles / freq_hz
+    layer_s = overlapped_time(compute_s, memory_s, chunks, flow.overlap) + tech.layer_dispatch_cycles / freq_hz
     count = table.count.astype(np.float64)
-    service_s = layer_s @ count  # layer sums as a matrix product (benchmarks/README.md)
+    # Host: the batch's input and output cross the host link (none on an SoC), plus the
+    # runtime's fixed cost per batch.
+    host_bytes = np.sum((act_in * table.model_input + act_out * table.model_output), axis=-1)
+    host_bytes = np.broadcast_to(host_bytes, layer_s.shape[:1])
+    if tech.host_link_gbps > 0:
+        host_s = 2 * tech.host_link_latency_us * 1e-6 + host_bytes / (tech.host_link_gbps * 1e9)
+    else:
+        host_s = np.zeros_like(host_bytes, dtype=float)
+    overhead_s = host_s + tech.runtime_overhead_us * 1e-6
+    service_s = layer_s @ count + overhead_s  # layer sums as a matrix product (benchmarks/README.md)
 
     vscale = dynamic_energy_scale(tech, col(voltage_v))
     macs = m_total * table.k * table.n * g_total
     mac_j = macs * layer_mac_pj(code, table.sensitive) * tech.mac_energy_scale * tech.pe_energy_overhead
     operand_words, acc_words = buffer_words(m_total, table.k, table.n, rows, cols, dataflow)
-    buffer_bits = (operand_words * operand_bytes + acc_words * ACCUMULATOR_BYTES) * g_total * 8
-    buffer_bits = buffer_bits + (table.vector_ops > 0) * (act_in + act_out) * 8
-    sram_j = buffer_bits * sram_pj_per_bit(tech, col(sram_mib) / cores)
+    sram_j = (operand_words * operand_bytes * g_total * 8 + (table.vector_ops > 0) * (act_in + act_out) * 8) \
+        * sram_pj_per_bit(tech, col(sram_mib) / cores) \
+        + acc_words * ACCUMULATOR_BYTES * g_total * 8 * accumulator_pj_per_bit(tech, col(sram_mib) / cores)
     vector_j = table.vector_ops * batch * tech.vector_op_energy_pj_45nm * tech.mac_energy_scale
     dram_j = traffic * 8 * col(dram_pj_per_bit)
     parts = {
@@ -167,6 +172,7 @@ def batch_figures(table: LayerTable, tech: Technology, *, rows, cols, cores, dat
         "sram": np.broadcast_to(sram_j, layer_s.shape) @ count * np.ravel(vscale) * 1e-12,
         "vector": np.broadcast_to(vector_j, layer_s.shape) @ count * np.ravel(vscale) * 1e-12,
         "dram": np.broadcast_to(dram_j, layer_s.shape) @ count * 1e-12,
+        "host": host_bytes * 8 * tech.host_link_pj_per_bit * 1e-12 * (tech.host_link_gbps > 0),
     }
     return BatchFigures(
         service_s=service_s,
@@ -174,7 +180,8 @@ def batch_figures(table: LayerTable, tech: Technology, *, rows, cols, cores, dat
         dram_bytes=np.broadcast_to(traffic, layer_s.shape) @ count,
         layer_dram_bytes=np.broadcast_to(traffic, layer_s.shape),
         layer_cycles=cycles, layer_compute_s=compute_s, layer_memory_s=memory_s, layer_s=layer_s,
-        energy_breakdown_j=parts,
+        energy_breakdown_j=parts, overhead_s=overhead_s,
+        layer_resident=np.broadcast_to(flow.resident, layer_s.shape),
     )
 
 
@@ -186,3 +193,10 @@ def sram_pj_per_bit(tech: Technology, sram_mib_per_core):
     bank_kib = np.minimum(np.asarray(sram_mib_per_core, dtype=float) * 1024, tech.sram_bank_kib)
     per_64b = tech.sram_pj_per_64b_at_8kb * (bank_kib / 8) ** tech.sram_energy_size_exponent
     return per_64b / 64 * tech.sram_energy_scale
+
+
+def accumulator_pj_per_bit(tech: Technology, sram_mib_per_core):
+    """Energy per bit of a partial-sum access: the accumulators sit in per-column banks of
+    accumulator_bank_kib (or the whole SRAM per core if smaller)."""
+    bank_mib = np.minimum(np.asarray(sram_mib_per_core, dtype=float), tech.accumulator_bank_kib / 1024)
+    return sram_pj_per_bit(tech, bank_mib)

@@ -13,6 +13,7 @@ from synth.cost.chip import (
     area_breakdown_mm2,
     chip_cost_breakdown_usd,
     dies_per_wafer,
+    idle_power_w,
     murphy_yield,
     peak_power_breakdown_w,
 )
@@ -95,13 +96,15 @@ def evaluate_resolved(req: Requirements, resolved: ResolvedDesign, *, seed: int 
     peak_parts = peak_power_breakdown_w(tech, rows=hw.rows, cols=hw.cols, cores=hw.cores, pe=pe,
                                         clock_ghz=hw.clock_ghz, voltage_v=hw.voltage_v,
                                         sram_mib=hw.sram_mib, bandwidth_gbps=hw.bandwidth_gbps,
-                                        dram_pj_per_bit=hw.dram_pj_per_bit, die_area_mm2=np.array([die_area]))
+                                        dram_pj_per_bit=hw.dram_pj_per_bit, die_area_mm2=np.array([die_area]),
+                                        dram_background_w=mem.background_w)
     peak_w = float(sum(peak_parts.values())[0])
-    leakage = float(peak_parts["leakage"][0])
+    # The floor (leakage, clock tree, host PHY, DRAM background) runs whenever the chip is on.
+    idle = float(idle_power_w(tech, peak_parts, mem.background_w)[0])
     cost_parts = chip_cost_breakdown_usd(tech, die_area_mm2=np.array([die_area]), memory_cost_usd=mem.cost_usd,
                                          needs_interposer=mem.needs_interposer)
     chip_cost = float(sum(cost_parts.values())[0])
-    hardware = SystemHardware(peak_w * d.chips, die_area * d.chips, chip_cost * d.chips, leakage * d.chips)
+    hardware = SystemHardware(peak_w * d.chips, die_area * d.chips, chip_cost * d.chips, idle * d.chips)
 
     workloads, figures_list, violations, weight_bytes_total = [], [], [], 0.0
     for i, (workload, plan) in enumerate(zip(req.workloads, resolved.plans)):
@@ -114,7 +117,7 @@ def evaluate_resolved(req: Requirements, resolved: ResolvedDesign, *, seed: int 
         dyn_j = float(figures.energy_j[run_batch - 1]) / run_batch
         rate = served.throughput_ips
         share = plan.replicas * plan.cores_per_replica / d.cores
-        static_j = leakage * d.chips * share / rate if rate > 0 else math.inf
+        static_j = idle * d.chips * share / rate if rate > 0 else math.inf
         macs = table.macs_per_sample
         peak_macs = peak_macs_per_s(d.array_rows, d.array_cols, plan.cores_per_replica * replicas, d.clock_ghz)
         weight_bytes = float(table.weight_bytes(PRECISION_CODES[plan.precision]))
@@ -150,7 +153,7 @@ def evaluate_resolved(req: Requirements, resolved: ResolvedDesign, *, seed: int 
     peak_tops = 2 * peak_macs_per_s(d.array_rows, d.array_cols, d.cores, d.clock_ghz) / 1e12
     system = SystemResult(
         chips=d.chips, peak_tops=peak_tops * d.chips, area_mm2=hardware.area_mm2,
-        power_w={"peak": hardware.peak_power_w, "average": average_w},
+        power_w={"peak": hardware.peak_power_w, "average": average_w, "idle": hardware.idle_w},
         unit_cost_usd=hardware.unit_cost_usd,
         energy_mj_per_inference=energy_mj_per_inference(average_w, total_rate),
         cost_per_inference_usd=cost_per_inference_usd(hardware.unit_cost_usd, average_w, total_rate, tech),
@@ -158,7 +161,7 @@ def evaluate_resolved(req: Requirements, resolved: ResolvedDesign, *, seed: int 
     chip = ChipResult(
         peak_tops=peak_tops, area_mm2=die_area,
         area_breakdown_mm2={k: float(v[0]) for k, v in area_parts.items()},
-        power_w={"peak": peak_w, "average": average_w / d.chips},
+        power_w={"peak": peak_w, "average": average_w / d.chips, "idle": idle},
         peak_power_breakdown_w={k: float(np.asarray(v).reshape(-1)[0]) for k, v in peak_parts.items()},
         unit_cost_usd=chip_cost,
         cost_breakdown_usd={k: float(np.asarray(v).reshape(-1)[0]) for k, v in cost_parts.items()},
@@ -217,6 +220,9 @@ def _system_violations(req, tech, chip: ChipResult, system: SystemResult, weight
     found, budgets = [], req.budgets
     if budgets.power_w is not None and system.power_w["peak"] > budgets.power_w * (1 + REL_TOL):
         found.append(Violation("budgets.power_w (peak)", budgets.power_w, system.power_w["peak"], "W"))
+    if budgets.average_power_w is not None and system.power_w["average"] > budgets.average_power_w * (1 + REL_TOL):
+        found.append(Violation("budgets.average_power_w (at the required load)", budgets.average_power_w,
+                               system.power_w["average"], "W"))
     if budgets.area_mm2 is not None and system.area_mm2 > budgets.area_mm2 * (1 + REL_TOL):
         found.append(Violation("budgets.area_mm2", budgets.area_mm2, system.area_mm2, "mm2"))
     if budgets.unit_cost_usd is not None and system.unit_cost_usd > budgets.unit_cost_usd * (1 + REL_TOL):

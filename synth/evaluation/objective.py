@@ -25,7 +25,7 @@ class SystemHardware:
     peak_power_w: float
     area_mm2: float
     unit_cost_usd: float
-    leakage_w: float
+    idle_w: float  # the floor that runs whenever the chips are on: leakage, clock tree, host PHY, DRAM background
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,11 +40,11 @@ class WorkloadFigures:
 
 
 def average_power_w(hardware: SystemHardware, workloads: Sequence[WorkloadFigures]) -> float:
-    """Leakage of every chip plus each workload's dynamic power at its rate."""
+    """The idle floor of every chip plus each workload's dynamic power at its rate."""
     dynamic_w = 0.0
     for w in workloads:
         dynamic_w += w.rate_ips * w.dynamic_j
-    return hardware.leakage_w + dynamic_w
+    return hardware.idle_w + dynamic_w
 
 
 def energy_mj_per_inference(average_w: float, total_rate_ips: float) -> float:

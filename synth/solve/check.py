@@ -19,7 +19,7 @@ def design_of(opts: SpaceOptions, choice: Choice, timeouts_ms: tuple[float, ...]
     memory_spec = memory.name if memory.name in CATALOG and CATALOG[memory.name] == memory else {
         "name": memory.name, "bandwidth_gbps": memory.bandwidth_gbps, "pj_per_bit": memory.pj_per_bit,
         "capacity_gib": memory.capacity_gib, "phy_area_mm2": memory.phy_area_mm2, "cost_usd": memory.cost_usd,
-        "needs_interposer": memory.needs_interposer}
+        "needs_interposer": memory.needs_interposer, "background_w": memory.background_w}
     plans = {}
     for i, (wo, (j, q, r)) in enumerate(zip(opts.workloads, choice.plans)):
         replicas, per_replica = wo.pairs[r]

@@ -16,9 +16,9 @@ import time
 import numpy as np
 
 from synth.solve.hardware import HARDWARE_FIGURE, as_point, hardware_figures, hardware_points
-from synth.solve.loop import Scored, SearchState
 from synth.solve.options import SpaceOptions
 from synth.solve.plans import best_on_hardware, exact_score
+from synth.solve.state import Scored, SearchState
 from synth.vocabulary import REL_TOL, Termination
 
 

@@ -116,7 +116,8 @@ class DesignMilp(HonestyCuts):
         power = peak_power_breakdown_w(tech, rows=rows, cols=cols, cores=cores, pe=pe, clock_ghz=np.ones(len(joint)),
                                        voltage_v=nominal, sram_mib=sram, bandwidth_gbps=np.zeros(len(joint)),
                                        dram_pj_per_bit=np.zeros(len(joint)), die_area_mm2=np.zeros(len(joint)))
-        watts_per_ghz = power["pe_array"] + power["sram"] + power["vector_unit"]
+        # Every part that scales with f x V^2 (the clock tree is a fraction of the others).
+        watts_per_ghz = power["pe_array"] + power["sram"] + power["vector_unit"] + power["clock_tree"]
         overhead = 1 / (1 - tech.overhead_area_fraction)
         phy = np.array([mem.phy_area_mm2 for mem in g.memories]) * overhead
         keep = [i for i in range(len(joint)) if area_core[i] + phy.min() <= tech.max_die_area_mm2]
@@ -146,11 +147,21 @@ class DesignMilp(HonestyCuts):
             m.link.add(m.eu[f] <= e_max * m.u[f])
             m.link.add(m.eu[f] >= m.e - e_max * (1 - m.u[f]))
         m.link.add(sum(m.eu[f] for f in F) == m.e)
-        dram_w = [mem.bandwidth_gbps * 1e9 * 8 * mem.pj_per_bit * 1e-12 for mem in g.memories]
-        p_max = float(e_max * f_scale.max() + max(dram_w) + tech.leakage_w_per_mm2 * (area_k.max() + phy.max()))
+        # DRAM at peak: background plus the interface at full bandwidth (synth.cost.chip).
+        dram_w = [mem.bandwidth_gbps * 1e9 * 8 * mem.pj_per_bit * 1e-12 + mem.background_w for mem in g.memories]
+        p_max = float(e_max * f_scale.max() + max(dram_w) + tech.leakage_w_per_mm2 * (area_k.max() + phy.max())
+                      + tech.host_phy_power_w)
         m.power = pyo.Var(bounds=(0, p_max))
         m.link.add(m.power == sum(float(f_scale[f]) * m.eu[f] for f in F)
-                   + sum(dram_w[i] * m.t[i] for i in MEM) + tech.leakage_w_per_mm2 * m.area)
+                   + sum(dram_w[i] * m.t[i] for i in MEM) + tech.leakage_w_per_mm2 * m.area + tech.host_phy_power_w)
+        # The idle floor (synth.cost.chip.idle_power_w), exact: leakage, the clock tree's share
+        # of the f x V^2 part, the host PHY and the memory's background. The average power at
+        # any load is at least this, so budgets.average_power_w bounds it (a necessary condition).
+        clock_share = tech.clock_tree_fraction / (1 + tech.clock_tree_fraction)
+        m.idle = pyo.Var(bounds=(0, p_max))
+        m.link.add(m.idle == clock_share * sum(float(f_scale[f]) * m.eu[f] for f in F)
+                   + sum(mem.background_w * m.t[i] for i, mem in enumerate(g.memories))
+                   + tech.leakage_w_per_mm2 * m.area + tech.host_phy_power_w)
         # Unit cost per chip: die cost (tangent lower bound) + memory + package.
         # Exact die cost: area takes the value area_k + phy_m, so one row per memory option gives
         # cost(area_k + phy_m) when that memory is picked (relaxed by a valid big-M otherwise),
@@ -169,14 +180,16 @@ class DesignMilp(HonestyCuts):
             m.link.add(m.die_cost >= sum(float(exact[k]) * m.a[k] for k in K) - die_max * (1 - m.t[i]))
         c_max = die_max + max(fixed)
         # Per-joint figures kept for the per-inference bounds (synth.solve.per_inference).
-        self.chip_figures = dict(area_k=area_k, phy=phy, fixed=np.array(fixed), die_k=chip_cost_breakdown_usd(
+        self.chip_figures = dict(area_k=area_k, phy=phy, fixed=np.array(fixed), watts_k=w_k, f_scale=f_scale,
+                                 die_k=chip_cost_breakdown_usd(
             tech, die_area_mm2=area_k + phy.min(), memory_cost_usd=0.0, needs_interposer=False)["die"],
             die_m=chip_cost_breakdown_usd(tech, die_area_mm2=area_k.min() + phy, memory_cost_usd=0.0,
                                           needs_interposer=False)["die"])
         m.cost = pyo.Var(bounds=(0, c_max))
         m.link.add(m.cost == m.die_cost + sum(fixed[i] * m.t[i] for i in MEM))
         # System figures = chips x chip figures: McCormick on the chips one-hot.
-        for name, var, upper in (("sys_power", m.power, p_max), ("sys_area", m.area, float(area_k.max() + phy.max())),
+        for name, var, upper in (("sys_power", m.power, p_max), ("sys_idle", m.idle, p_max),
+                                 ("sys_area", m.area, float(area_k.max() + phy.max())),
                                  ("sys_cost", m.cost, c_max)):
             per = pyo.Var(H, bounds=(0, upper))
             setattr(m, name + "_h", per)
@@ -298,6 +311,8 @@ class DesignMilp(HonestyCuts):
         budgets = req.budgets
         if budgets.power_w is not None:
             m.req.add(m.sys_power <= budgets.power_w)
+        if budgets.average_power_w is not None:
+            m.req.add(m.sys_idle <= budgets.average_power_w)
         if budgets.area_mm2 is not None:
             m.req.add(m.sys_area <= budgets.area_mm2)
         if budgets.unit_cost_usd is not None:

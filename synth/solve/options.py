@@ -5,9 +5,11 @@ time; the MILP (milp.py) combines these figures linearly. Bounds used (each a ne
 condition, docs/formulation.md):
 
 - compute bound: T(B) >= sum over layers of count * (array + vector + dispatch cycles) / f,
-  since each layer's time is max(compute, memory) + dispatch >= compute + dispatch;
+  since each layer's time (overlapped or not, synth.cost.mapping) + dispatch >= compute +
+  dispatch, and the host transfer and runtime overhead of a batch are >= 0;
 - memory bound: T(B) >= DRAM bytes with the replica's SRAM share (SRAM x c / N) /
-  (bandwidth * c / N), since a layer's time is at least its memory time;
+  (bandwidth * c / N), since a layer's time is at least its memory time; the bytes are taken
+  on a 1 x 1 array (no tile padding, the smallest stream buffers), a lower bound for every shape;
 - split bounds: T(B) >= compute time of a layer set S + memory time of the other layers.
 """
 
@@ -22,8 +24,16 @@ import numpy as np
 from synth.cost.accuracy import accuracy_drop_pct
 from synth.cost.constants import ACCUMULATOR_BYTES, PE_SUPPORTS, Technology, technology
 from synth.cost.dvfs import voltage_for_clock
-from synth.cost.systolic import DATAFLOW_CODES, buffer_words, split_gemm_cycles
-from synth.cost.workload import PRECISION_CODES, LayerTable, batch_figures, layer_mac_pj, sram_pj_per_bit
+from synth.cost.mapping import layer_compute_cycles
+from synth.cost.systolic import DATAFLOW_CODES, buffer_words
+from synth.cost.workload import (
+    PRECISION_CODES,
+    LayerTable,
+    accumulator_pj_per_bit,
+    batch_figures,
+    layer_mac_pj,
+    sram_pj_per_bit,
+)
 from synth.spec.requirements import Requirements, Scenario, Workload
 from synth.spec.resolve import accuracy_table, resolve_model
 from synth.spec.space import Grid, design_grid
@@ -159,8 +169,9 @@ def _charged_energy_tables(workload: Workload, table: LayerTable, tech: Technolo
 
 def _sram_energy_table(table: LayerTable, tech: Technology, grid: Grid, core_values, batches) -> np.ndarray:
     """Buffer energy per inference (mJ, nominal voltage) for every (shape, dataflow, core
-    option, batch), at 1-byte operands and the smallest bank any design of the space has: never
-    above the cost core's figure (wider operands and larger banks only add energy)."""
+    option, batch), at 1-byte operands and the cheapest bank any design of the space has (the
+    smallest operand or accumulator bank): never above the cost core's figure (wider operands
+    and larger banks only add energy)."""
     combos = list(itertools.product(range(len(grid.array_shapes)), grid.dataflows, core_values, batches))
     rows = np.array([grid.array_shapes[s][0] for s, _, _, _ in combos])[:, None]
     cols = np.array([grid.array_shapes[s][1] for s, _, _, _ in combos])[:, None]
@@ -171,7 +182,8 @@ def _sram_energy_table(table: LayerTable, tech: Technology, grid: Grid, core_val
     operand, accumulator = buffer_words(m_total, table.k, table.n, rows, cols, flow)
     bits = (operand * 1 + accumulator * ACCUMULATOR_BYTES) * g_total * 8
     bits = bits + (table.vector_ops > 0) * (table.inputs + table.outputs) * batch * 8
-    smallest_bank = float(sram_pj_per_bit(tech, min(grid.sram_mib) / max(grid.cores)))
+    per_core = min(grid.sram_mib) / max(grid.cores)
+    smallest_bank = min(float(sram_pj_per_bit(tech, per_core)), float(accumulator_pj_per_bit(tech, per_core)))
     per_inference = (bits @ table.count.astype(float)) / batch[:, 0] * smallest_bank * 1e-9
     return per_inference.reshape(len(grid.array_shapes), len(grid.dataflows), len(core_values), len(batches))
 
@@ -254,10 +266,8 @@ def _layer_cycles(table: LayerTable, tech: Technology, grid: Grid, core_values, 
     flow = np.array([DATAFLOW_CODES[d] for _, d, _, _ in combos])[:, None]
     cores = np.array([c for _, _, c, _ in combos])[:, None]
     batch = np.array([b for _, _, _, b in combos])[:, None]
-    m_total = np.where(table.shares_weights, batch * table.m, table.m)
-    g_total = np.where(table.shares_weights, table.groups, table.groups * batch)
-    array_cycles = split_gemm_cycles(m_total, table.k, table.n, g_total, cores, rows, cols, flow)
-    vector_cycles = np.ceil(table.vector_ops * batch / (cols * cores))
+    array_cycles, vector_cycles, _ = layer_compute_cycles(table, rows=rows, cols=cols, cores_per_replica=cores,
+                                                          dataflow=flow, batch=batch)
     cycles = array_cycles + vector_cycles + tech.layer_dispatch_cycles
     return cycles.reshape(len(grid.array_shapes), len(grid.dataflows), len(core_values), len(batches), -1)
 

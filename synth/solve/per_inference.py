@@ -41,7 +41,8 @@ SERVER_RATE_MARGIN = 1.1
 def per_inference_bound(milp: DesignMilp):
     """Lower bound on energy (mJ) or cost (USD) per inference (docs/formulation.md §5).
 
-    Energy = (leakage + sum_i rate_i e_i) / sum_i rate_i >= leakage / total rate + min_i e_i:
+    Energy = (idle + sum_i rate_i e_i) / sum_i rate_i >= idle / total rate + min_i e_i, the idle
+    floor being leakage + clock tree + host PHY + DRAM background (_floor_mj):
     e_i is bounded below by workload i's MAC and vector energy at the chosen precision and
     voltage, plus its buffer and DRAM energy bounded at the batch it is charged at
     (options._charged_energy_tables: none for a server); leakage / total rate by
@@ -56,6 +57,7 @@ def per_inference_bound(milp: DesignMilp):
     # Zero leakage (an override) leaves no leakage term; log 0 has no tangents.
     leak_mj = _exp_lower(milp, math.log(tech.leakage_w_per_mm2 * 1e3) + log_area - log_rate, "leak_mj") \
         if tech.leakage_w_per_mm2 > 0 else 0.0
+    leak_mj = leak_mj + _floor_mj(milp, log_rate)
     if milp.objective is Objective.min_energy_per_inference:
         m.energy_lb = pyo.Var(bounds=(0, None))
         m.req.add(m.energy_lb >= energy + leak_mj)
@@ -65,6 +67,26 @@ def per_inference_bound(milp: DesignMilp):
     m.cost_lb = pyo.Var(bounds=(0, None))
     m.req.add(m.cost_lb >= capital + usd_per_mj * (energy + leak_mj))
     return m.cost_lb
+
+
+def _floor_mj(milp: DesignMilp, log_rate):
+    """The rest of the idle floor over the total rate (synth.cost.chip.idle_power_w), bounded
+    below by tangents of exp like leakage: the clock tree, clock_tree_fraction / (1 +
+    clock_tree_fraction) of the joint's f x V^2-scaled power, whose log is linear in the joint
+    and clock one-hots; the host PHY and the memory's background, linear in logs per memory."""
+    m, g, tech, fig = milp.model, milp.opts.grid, milp.opts.tech, milp.chip_figures
+    log_chips = sum(math.log(g.chips[h]) * m.h[h] for h in range(len(g.chips)))
+    total = 0.0
+    share = tech.clock_tree_fraction / (1 + tech.clock_tree_fraction)
+    if share > 0 and np.all(fig["watts_k"] > 0):
+        log_clock_w = math.log(share * 1e3) + sum(math.log(float(w)) * m.a[k] for k, w in enumerate(fig["watts_k"])) \
+            + sum(math.log(float(f)) * m.u[i] for i, f in enumerate(fig["f_scale"])) + log_chips
+        total = total + _exp_lower(milp, log_clock_w - log_rate, "clock_mj")
+    constant = [tech.host_phy_power_w + mem.background_w for mem in g.memories]
+    if min(constant) > 0:
+        log_constant = sum(math.log(c * 1e3) * m.t[i] for i, c in enumerate(constant)) + log_chips
+        total = total + _exp_lower(milp, log_constant - log_rate, "uncore_mj")
+    return total
 
 
 def _log_sizes(milp: DesignMilp):

@@ -132,7 +132,7 @@ def _memory_no_worse(opts: SpaceOptions, a: int, b: int) -> bool:
             and ma.pj_per_bit <= mb.pj_per_bit
             and ma.bandwidth_gbps * ma.pj_per_bit <= mb.bandwidth_gbps * mb.pj_per_bit
             and ma.phy_area_mm2 <= mb.phy_area_mm2 and ma.cost_usd <= mb.cost_usd
-            and ma.needs_interposer <= mb.needs_interposer)
+            and ma.needs_interposer <= mb.needs_interposer and ma.background_w <= mb.background_w)
 
 
 def _prune_workload(opts: SpaceOptions, wo: WorkloadOptions, pes: tuple[str, ...], notes: list[str]):

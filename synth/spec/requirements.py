@@ -11,7 +11,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import AfterValidator, Discriminator, Field, Tag, field_validator, model_validator
 
-from synth.cost.constants import OVERRIDABLE, PRECISIONS
+from synth.cost.constants import HOST_INTERFACES, OVERRIDABLE, PRECISIONS
 from synth.cost.memory import CATALOG
 from synth.spec.fields import (
     MAX_LIST,
@@ -179,7 +179,20 @@ class Workload(Strict):
 # --- technology and budgets ------------------------------------------------------------------------
 class TechnologySpec(Strict):
     node_nm: Literal[28, 16, 7, 5] = 7
+    # How queries reach the accelerator (constants.HOST_INTERFACES): its preset constants are
+    # merged under `overrides` (a key given in overrides wins).
+    host_interface: Literal["on_soc", "pcie3_x16", "pcie4_x16", "pcie2_x1", "usb3"] = "on_soc"
     overrides: dict[str, NonNegativeFloat] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _host_preset(cls, data):
+        if isinstance(data, dict) and isinstance(data.get("host_interface", "on_soc"), str):
+            preset = HOST_INTERFACES.get(data.get("host_interface", "on_soc"), {})
+            given = data.get("overrides") or {}
+            if preset and isinstance(given, dict):
+                data = {**data, "overrides": {**preset, **given}}
+        return data
 
     @field_validator("overrides")
     @classmethod
@@ -194,6 +207,7 @@ class Budgets(Strict):
     """Limits for the whole accelerator unit (all its chips together)."""
 
     power_w: PositiveFloat | None = None  # peak (TDP) power
+    average_power_w: PositiveFloat | None = None  # power at the required load (a thermal budget)
     area_mm2: PositiveFloat | None = None  # total silicon area
     unit_cost_usd: PositiveFloat | None = None
 
@@ -235,6 +249,7 @@ class InlineMemory(Strict):
     phy_area_mm2: NonNegativeFloat = 0.0
     cost_usd: NonNegativeFloat = 0.0
     needs_interposer: bool = False
+    background_w: NonNegativeFloat = 0.0
 
 
 def _memory_kind(value) -> str:

@@ -15,6 +15,7 @@ from synth.cost.chip import (
     area_breakdown_mm2,
     chip_cost_breakdown_usd,
     dies_per_wafer,
+    idle_power_w,
     murphy_yield,
     peak_power_breakdown_w,
 )
@@ -43,16 +44,35 @@ class TestArea:
         parts = _area(TECH7)
         pe = 32 * 32 * 4 * PE_UM2_28NM * (0.059 / 0.38) * 1e-6  # rescale the 28 nm PE to 7 nm
         sram = 8 * 0.45 * 1.048576  # 0.45 mm^2/MB x 1.048576 MB/MiB
-        vector = 32 * 4 * (4184 + 7700) * 0.059 * 1e-6  # one fp32 add+mult lane per column
+        # one lane per column: TPU v1's non-matrix compute, 5 % of 331 mm^2 over 256 lanes at 28 nm
+        vector = 32 * 4 * (0.05 * 331e6 / 256) * (0.059 / 0.38) * 1e-6
+        # TPU v1's 2 % control for 512 array ports, per core and port, rescaled to 7 nm
+        control = 4 * (32 + 32) / 512 * 0.02 * 331 * (0.059 / 0.38)
         phy = 2.3
-        core = pe + sram + vector + phy
+        core = pe + sram + vector + control + phy  # on_soc: no host PHY
         assert parts["pe_array"] == pytest.approx(pe, rel=1e-12)
         assert parts["sram"] == pytest.approx(sram, rel=1e-12)
         assert parts["vector_unit"] == pytest.approx(vector, rel=1e-12)
+        assert parts["control"] == pytest.approx(control, rel=1e-12)
         assert parts["memory_phy"] == pytest.approx(phy, rel=1e-12)
-        # control and I/O are 12 % of the die: total = core / (1 - 0.12)
-        assert parts["control_io"] == pytest.approx(core * 0.12 / 0.88, rel=1e-12)
-        assert sum(parts.values()) == pytest.approx(core / 0.88, rel=1e-12)
+        assert parts["host_phy"] == 0.0
+        # routing and white space: the 21 % of TPU v1's floor plan left unlabelled
+        assert parts["routing_whitespace"] == pytest.approx(core * 0.21 / 0.79, rel=1e-12)
+        assert sum(parts.values()) == pytest.approx(core / 0.79, rel=1e-12)
+
+    def test_many_cores_pay_for_their_control(self):
+        # Same PEs in 1 core of 128 x 128 (256 ports) or 16 cores of 32 x 32 (16 x 64 = 1,024
+        # ports): four times the control, 17.42 x 0.059 mm^2 per 512 ports.
+        one_core = _area(TECH7, rows=128, cols=128, cores=1, phy=0.0)
+        many = _area(TECH7, rows=32, cols=32, cores=16, phy=0.0)
+        assert many["pe_array"] == pytest.approx(one_core["pe_array"], rel=1e-12)
+        per_port = 0.02 * 331 / 0.38 * 0.059 / 512
+        assert one_core["control"] == pytest.approx(256 * per_port, rel=1e-12)
+        assert many["control"] == pytest.approx(1024 * per_port, rel=1e-12)
+
+    def test_host_interface_adds_its_phy(self):
+        tech = technology(7, {"host_phy_area_mm2": 23.1})
+        assert _area(tech)["host_phy"] == 23.1
 
     def test_tpu_v1_matrix_unit_is_the_calibration_anchor(self):
         parts = _area(technology(28), rows=256, cols=256, cores=1, sram_mib=28, phy=10.0)
@@ -82,18 +102,34 @@ class TestPeakPower:
             dram_pj_per_bit=one(10.0), die_area_mm2=one(10.0))
         vscale = (0.6 / 0.75) ** 2
         mac = 16 * 16 * 2 * 1e9 * (0.2 + 0.1) * 0.35 * tech.pe_energy_overhead * vscale * 1e-12
-        # per core and cycle: (16 + 16) int8 operands + 16 psum reads + 16 psum writes of 4 B
-        bits_per_s = 2 * ((16 + 16) * 1 + 2 * 16 * 4) * 8 * 1e9
-        pj_per_bit = 10 * (256 / 8) ** (math.log(10) / math.log(128)) / 64 * 0.75
-        sram = bits_per_s * pj_per_bit * vscale * 1e-12
+        # per core and cycle: (16 + 16) int8 operands from a 256 KiB bank, 16 psum reads + 16
+        # psum writes of 4 B from 16 KiB accumulator banks
+        exponent = math.log(10) / math.log(128)
+        operand_pj = 2 * (16 + 16) * 1 * 8 * 10 * (256 / 8) ** exponent / 64 * 0.75
+        psum_pj = 2 * 2 * 16 * 4 * 8 * 10 * (16 / 8) ** exponent / 64 * 0.75
+        sram = (operand_pj + psum_pj) * 1e9 * vscale * 1e-12
         vector = 16 * 2 * 1e9 * 0.9 * 0.35 * vscale * 1e-12
+        clock = (mac + sram + vector) * 0.54  # clock tree and control
         dram = 51.2e9 * 8 * 10 * 1e-12  # 4.096 W
         leakage = 10 * 0.02
         assert float(parts["pe_array"][0]) == pytest.approx(mac, rel=1e-12)
         assert float(parts["sram"][0]) == pytest.approx(sram, rel=1e-12)
         assert float(parts["vector_unit"][0]) == pytest.approx(vector, rel=1e-12)
+        assert float(parts["clock_tree"][0]) == pytest.approx(clock, rel=1e-12)
         assert float(parts["dram"][0]) == pytest.approx(dram, rel=1e-12)
         assert float(parts["leakage"][0]) == pytest.approx(leakage, rel=1e-12)
+        assert float(parts["host_phy"][0]) == 0.0
+
+    def test_idle_floor_by_hand(self):
+        # The floor: leakage + clock tree + host PHY + DRAM background, nothing that moves data.
+        tech = technology(7, {"host_phy_power_w": 0.8})
+        parts = peak_power_breakdown_w(
+            tech, rows=one(16), cols=one(16), cores=one(1), pe=one(PE_CODES["int8"]), clock_ghz=one(1.0),
+            voltage_v=one(0.75), sram_mib=one(1.0), bandwidth_gbps=one(10.0), dram_pj_per_bit=one(10.0),
+            die_area_mm2=one(5.0), dram_background_w=0.25)
+        expected = 5.0 * 0.02 + float(parts["clock_tree"][0]) + 0.8 + 0.25
+        assert float(idle_power_w(tech, parts, 0.25)[0]) == pytest.approx(expected, rel=1e-12)
+        assert float(parts["dram"][0]) == pytest.approx(10e9 * 8 * 10e-12 + 0.25, rel=1e-12)
 
     def test_mixed_pe_peaks_at_the_fp16_mac(self):
         def mac_w(pe):
@@ -157,9 +193,28 @@ class TestDvfs:
 
     @pytest.mark.parametrize("node", NODES_NM)
     def test_max_voltage_reaches_the_max_clock(self, node):
+        # max_clock_ghz is the curve's reach at max_voltage_v, rounded down to 1 MHz.
         tech = technology(node)
-        assert clock_at_voltage(tech, tech.max_voltage_v) == pytest.approx(tech.max_clock_ghz, rel=1e-12)
-        assert voltage_for_clock(tech, tech.max_clock_ghz) == pytest.approx(tech.max_voltage_v, rel=1e-9)
+        reach = clock_at_voltage(tech, tech.max_voltage_v)
+        assert reach - 1e-3 <= tech.max_clock_ghz <= reach
+        volts = voltage_for_clock(tech, tech.max_clock_ghz)  # the curve is flat near the top at 28/16 nm
+        assert volts <= tech.max_voltage_v
+        assert clock_at_voltage(tech, volts) == pytest.approx(tech.max_clock_ghz, rel=1e-3)
+
+    @pytest.mark.parametrize("node, clock, volts", [(28, 0.70, 0.90), (7, 1.08, 0.7125)])
+    def test_published_operating_points_are_on_the_curve(self, node, clock, volts):
+        # TPU v1 700 MHz at the 28 nm nominal 0.9 V; A100 1080 MHz at 0.7125 V (refs §2.1, §9.5).
+        tech = technology(node)
+        assert voltage_for_clock(tech, clock) == pytest.approx(volts, abs=2e-3)
+        assert clock_at_voltage(tech, volts) == pytest.approx(clock, rel=1e-12)
+
+    def test_guardband_evaluates_the_fit_at_the_slow_corner(self):
+        # With g = 0.10 the typical-corner fit runs at 0.9 x V: the ratio of two clocks is the
+        # fit's ratio at 0.9 x those voltages (HP20 fit at 28 nm, coefficients of refs §1.3).
+        tech = technology(28)
+        delay = lambda v: 34.63 * v * v - 66.37 * v + 41.15  # noqa: E731
+        ratio = clock_at_voltage(tech, 1.0) / clock_at_voltage(tech, 0.8)
+        assert ratio == pytest.approx(delay(0.72) / delay(0.9), rel=1e-12)
 
     @pytest.mark.parametrize("node", NODES_NM)
     def test_clock_at_voltage_increases_over_the_range(self, node):
@@ -176,13 +231,14 @@ class TestDvfs:
     @pytest.mark.parametrize("volts, published", [(0.50, 0.63), (0.55, 0.73), (0.60, 0.82),
                                                   (0.65, 0.92), (0.75, 1.07), (0.80, 1.13)])
     def test_hp7_frequency_ratios_match_references_section_6(self, volts, published):
-        # f / f_nom relative to 0.70 V, HP7 fit (7 nm).
-        ratio = clock_at_voltage(TECH7, volts) / clock_at_voltage(TECH7, 0.70)
+        # f / f_nom relative to 0.70 V, HP7 fit (7 nm); without guardband the curve is the fit.
+        tech = technology(7, {"voltage_guardband": 0.0})
+        ratio = clock_at_voltage(tech, volts) / clock_at_voltage(tech, 0.70)
         assert ratio == pytest.approx(published, rel=0.02)
 
     @pytest.mark.parametrize("volts, published", [(0.60, 0.69), (0.70, 0.82), (0.80, 0.95)])
     def test_hp16_frequency_ratios_match_references_section_6(self, volts, published):
-        tech = technology(16)  # HP16 fit, V_nom 0.85 V
+        tech = technology(16, {"voltage_guardband": 0.0})  # HP16 fit, V_nom 0.85 V
         ratio = clock_at_voltage(tech, volts) / clock_at_voltage(tech, 0.85)
         assert ratio == pytest.approx(published, rel=0.02)
 

@@ -22,6 +22,8 @@ from synth.cost.systolic import (
     buffer_words,
     fold_count,
     gemm_cycles,
+    padded_weight_factor,
+    pipelined_gemm_cycles,
     split_gemm_cycles,
 )
 
@@ -198,3 +200,48 @@ def test_ws_and_is_agree_with_scale_sim(shape, reported, dataflow):
 def test_os_agrees_with_scale_sim(shape, reported):
     # DESIGN.md: compute cycles "must agree with SCALE-Sim's compute cycles".
     assert gemm_cycles(*shape, OS) == reported[OS] + 1
+
+
+# --- pipelined folds (the cost model's count; gemm_cycles stays the SCALE-Sim convention) -------
+class TestPipelinedGemmCycles:
+    def test_single_fold_equals_the_scale_sim_count(self):
+        # 5 x 3 x 2 on 8 x 8: one fold in every dataflow, nothing to overlap.
+        for dataflow in (WS, OS, IS):
+            assert pipelined_gemm_cycles(5, 3, 2, 8, 8, dataflow) == gemm_cycles(5, 3, 2, 8, 8, dataflow)
+
+    def test_ws_double_buffers_the_weights_by_hand(self):
+        # M=16, K=12, N=20 on 8 x 8 ws: 2 x 3 = 6 folds of T = 16 rows. The first 8-row preload
+        # is exposed; each later fold's preload hides under the previous fold's 16 rows, so folds
+        # start max(16, 8) = 16 cycles apart; the last drains R + C - 2 = 14: 8 + 5 x 16 + 16 + 14
+        # = 118 cycles against SCALE-Sim's 6 x (16 + 8 + 16 - 2) = 228.
+        assert pipelined_gemm_cycles(16, 12, 20, 8, 8, WS) == 8 + 5 * 16 + 16 + 8 + 8 - 2
+        assert gemm_cycles(16, 12, 20, 8, 8, WS) == 228
+
+    def test_short_folds_wait_for_the_next_preload(self):
+        # T = 2 < R = 8 (ws, M=2): folds start 8 cycles apart (the preload), not 2.
+        # K=16, N=16 on 8 x 8: 4 folds: 8 + 3 x 8 + 2 + 14 = 48.
+        assert pipelined_gemm_cycles(2, 16, 16, 8, 8, WS) == 8 + 3 * 8 + 2 + 8 + 8 - 2
+
+    def test_os_has_no_preload(self):
+        # os: S_R=M=16 -> 2, S_C=N=20 -> 3: 6 folds of T = K = 12, spaced max(12, 8) = 12:
+        # 5 x 12 + 12 + 14 = 86 (SCALE-Sim 6 x 26 = 156).
+        assert pipelined_gemm_cycles(16, 12, 20, 8, 8, OS) == 5 * 12 + 12 + 8 + 8 - 2
+
+    def test_never_slower_than_scale_sim(self):
+        rng = np.random.default_rng(0)
+        m, k, n = (rng.integers(1, 700, 300) for _ in range(3))
+        rows, cols = (2 ** rng.integers(2, 9, 300) for _ in range(2))
+        flow = rng.integers(0, 3, 300)
+        assert np.all(pipelined_gemm_cycles(m, k, n, rows, cols, flow) <= gemm_cycles(m, k, n, rows, cols, flow))
+
+    def test_split_gemm_cycles_keeps_the_scale_sim_count_by_default(self):
+        assert split_gemm_cycles(16, 12, 20, 1, 1, 8, 8, WS) == 228
+        assert split_gemm_cycles(16, 12, 20, 1, 1, 8, 8, WS, pipelined=True) == 118
+
+
+def test_padded_weight_factor_by_hand():
+    # 600 x 600 on 256 x 256: ws pads both to 768 (589,824 / 360,000); os only N; is only K.
+    assert padded_weight_factor(600, 600, 256, 256, WS) == pytest.approx(768 * 768 / 360000, rel=1e-12)
+    assert padded_weight_factor(600, 600, 256, 256, OS) == pytest.approx(768 / 600, rel=1e-12)
+    assert padded_weight_factor(600, 600, 256, 256, IS) == pytest.approx(768 / 600, rel=1e-12)
+    assert padded_weight_factor(512, 256, 256, 256, WS) == 1.0

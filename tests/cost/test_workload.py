@@ -1,15 +1,15 @@
 """Service time, DRAM traffic and energy of one batch (synth.cost.workload) against hand arithmetic.
 
-The formulas are those of the workload.py docstring (and docs/cost-model.md):
+The formulas are those of the workload.py and mapping.py docstrings (and docs/cost-model.md):
 
-    t_layer   = max(t_compute, t_memory) + layer_dispatch_cycles / f
-    t_compute = (array cycles + vector cycles) / f
+    t_compute = (array cycles + vector cycles) / f        (pipelined folds)
     t_memory  = DRAM bytes / (bandwidth * cores_per_replica / cores)
-    T(B)      = sum over layers of count * t_layer
+    t_layer   = max(t_c, t_m) + min(t_c, t_m) / folds + layer_dispatch_cycles / f
+    T(B)      = sum over layers of count * t_layer + host transfer + runtime overhead (16 us)
 
-Weights are resident when the model's weights fit half the SRAM; otherwise each layer's weights
-stream from DRAM once per batch (once per activation tile when they exceed the half). The model's
-input and output always cross DRAM. Energies use the constants by name.
+The SRAM holds stream buffers (2 array tiles per core), the largest activation working set, then
+weights per layer, smallest first. On an SoC (the default host interface) the model's input and
+output cross DRAM. Energies use the constants by name.
 """
 
 import math
@@ -26,16 +26,17 @@ from synth.models import Layer, Model
 TECH = technology(7)
 GHZ = 1.0
 DISPATCH_S = TECH.layer_dispatch_cycles / (GHZ * 1e9)  # 100 cycles at 1 GHz = 0.1 us
+RUNTIME_S = 16e-6  # runtime overhead per batch (a CUDA-graph launch, refs §9.4)
 
 
-def run(model, **overrides):
+def run(model, tech=TECH, **overrides):
     """batch_figures of `model` for one design point (arrays of shape (1,))."""
     hw = dict(rows=128, cols=128, cores=1, dataflow=WS, clock_ghz=GHZ, voltage_v=TECH.nominal_voltage_v,
               sram_mib=1.0, bandwidth_gbps=10.0, dram_pj_per_bit=10.0, batch=1, cores_per_replica=1,
               precision=PRECISION_CODES["int8"])
     hw.update(overrides)
     table = LayerTable.from_model(model)
-    return batch_figures(table, TECH, **{k: np.array([v]) for k, v in hw.items()})
+    return batch_figures(table, tech, **{k: np.array([v]) for k, v in hw.items()})
 
 
 def gemm_model(*layers):
@@ -44,33 +45,72 @@ def gemm_model(*layers):
 
 # --- time --------------------------------------------------------------------------------------
 def test_memory_bound_layer_streams_its_weights():
-    # m=1, k=n=1024 int8: 1 MiB of weights > half of a 1 MiB SRAM -> not resident, streamed once
-    # (act_in = 1,024 B fits the half, so one pass). The model's input and output cross DRAM.
+    # m=1, k=n=1024 int8, 1 MiB SRAM on 128 x 128: stream buffers 2 x 128 x 128 x 1 B = 32 KiB,
+    # activations 2 KiB, leaving 1,013,760 B < 1 MiB of weights: streamed once. The model's
+    # input and output cross DRAM.
     model = gemm_model(Layer("fc", "gemm", m=1, k=1024, n=1024))
     fig = run(model)
     traffic = 1024 * 1024 + 1024 + 1024  # weights + input + output bytes
     memory_s = traffic / 10e9
-    # ws on 128 x 128: S_R=K -> 8, S_C=N -> 8 folds of 2*128 + 128 + 1 - 2 = 383 cycles
-    compute_s = 8 * 8 * (2 * 128 + 128 + 1 - 2) / 1e9  # 24.5 us < 105 us
+    # ws on 128 x 128: 8 x 8 = 64 folds of T = 1; pipelined: 128 preload + 63 x max(1, 128)
+    # + 1 + 128 + 128 - 2 = 8,447 cycles (SCALE-Sim: 64 x 383 = 24,512)
+    compute_s = (128 + 63 * 128 + 1 + 128 + 128 - 2) / 1e9
     assert fig.dram_bytes[0] == traffic
     assert fig.layer_memory_s[0, 0] == pytest.approx(memory_s, rel=1e-12)
     assert fig.layer_compute_s[0, 0] == pytest.approx(compute_s, rel=1e-12)
-    assert fig.service_s[0] == pytest.approx(max(compute_s, memory_s) + DISPATCH_S, rel=1e-12)
-    assert fig.service_s[0] == pytest.approx(105.0624e-6 + 0.1e-6, rel=1e-12)
+    # overlapped chunk by chunk (8 x 8 = 64 weight tiles): one chunk's compute is exposed
+    layer_s = memory_s + compute_s / 64 + DISPATCH_S
+    assert fig.layer_s[0, 0] == pytest.approx(layer_s, rel=1e-12)
+    assert fig.service_s[0] == pytest.approx(layer_s + RUNTIME_S, rel=1e-12)
 
 
 def test_compute_bound_layer():
-    # m=256, k=n=512 int8: 256 KiB of weights fit half of 1 MiB -> resident, no weight traffic.
-    # DRAM: input 256*512 B + output 256*512 B = 262,144 B at 100 GB/s = 2.62 us.
-    # ws on 128 x 128: 4 x 4 folds of 2*128 + 128 + 256 - 2 = 638 cycles = 10,208 cycles.
+    # m=256, k=n=512 int8, 1 MiB SRAM: 1 MiB - 32 KiB stream buffers - 256 KiB activations
+    # = 736 KiB hold the 256 KiB of weights: resident. DRAM: input 256*512 B + output 256*512 B
+    # = 262,144 B at 100 GB/s = 2.62 us. ws on 128 x 128: 16 folds of T = 256, pipelined
+    # 128 + 15 x 256 + 256 + 128 + 128 - 2 = 4,478 cycles.
     model = gemm_model(Layer("fc", "gemm", m=256, k=512, n=512))
     fig = run(model, bandwidth_gbps=100.0)
-    compute_s = 16 * (2 * 128 + 128 + 256 - 2) / 1e9
+    compute_s = (128 + 15 * 256 + 256 + 128 + 128 - 2) / 1e9
     memory_s = (256 * 512 * 2) / 100e9
     assert compute_s > memory_s
     assert fig.layer_compute_s[0, 0] == pytest.approx(compute_s, rel=1e-12)
     assert fig.layer_memory_s[0, 0] == pytest.approx(memory_s, rel=1e-12)
-    assert fig.service_s[0] == pytest.approx(compute_s + DISPATCH_S, rel=1e-12)
+    assert fig.service_s[0] == pytest.approx(compute_s + memory_s / 16 + DISPATCH_S + RUNTIME_S, rel=1e-12)
+
+
+def test_without_room_for_stream_buffers_transfers_do_not_overlap():
+    # 16 KiB of SRAM < 2 x 128 x 128 B of stream buffers: compute and DRAM time add up.
+    model = gemm_model(Layer("fc", "gemm", m=1, k=1024, n=1024))
+    fig = run(model, sram_mib=16 / 1024)
+    layer = fig.layer_compute_s[0, 0] + fig.layer_memory_s[0, 0] + DISPATCH_S
+    assert fig.layer_s[0, 0] == pytest.approx(layer, rel=1e-12)
+
+
+def test_padded_tiles_are_fetched_whole():
+    # 600 x 600 int8 weights on a 256 x 256 ws array: ceil(600/256) = 3 tiles each way, so
+    # 768 x 768 = 589,824 B cross DRAM, not 360,000 (issue 11). 1 MiB SRAM: 1 MiB - 128 KiB of
+    # stream buffers - 1.2 KB of activations leaves 917 KB, but weight_residency 0 streams them.
+    tech = technology(7, {"weight_residency": 0.0})
+    model = gemm_model(Layer("fc", "gemm", m=1, k=600, n=600))
+    fig = run(model, tech=tech, rows=256, cols=256)
+    assert fig.dram_bytes[0] == 768 * 768 + 600 + 600
+    # os pads only N over the columns (K is temporal): 600 x 768; is pads only K: 768 x 600.
+    assert run(model, tech=tech, rows=256, cols=256, dataflow=1).dram_bytes[0] == 600 * 768 + 1200
+    assert run(model, tech=tech, rows=256, cols=256, dataflow=2).dram_bytes[0] == 768 * 600 + 1200
+
+
+def test_residency_is_decided_per_layer_smallest_first():
+    # Three layers of 4,096 / 16,384 / 65,536 int8 weights (m=1) on an 8 x 8 array with 32 KiB:
+    # 32,768 - 128 B stream buffers - 512 B largest activations (256 in + 256 out) = 32,128 B:
+    # the two small layers (20,480 B) stay, the 64 KiB one streams.
+    model = gemm_model(Layer("a", "gemm", m=1, k=64, n=64), Layer("b", "gemm", m=1, k=256, n=64),
+                       Layer("c", "gemm", m=1, k=256, n=256))
+    fig = run(model, rows=8, cols=8, sram_mib=32 / 1024)
+    assert list(fig.layer_resident[0]) == [True, True, False]
+    assert fig.dram_bytes[0] == 65536 + 64 + 256  # c's weights + the model's input and output
+    # All or nothing per model would have streamed all three: the per-layer choice saves 20 KiB.
+    assert fig.dram_bytes[0] < 4096 + 16384 + 65536
 
 
 def test_resident_weights_cause_no_weight_traffic():
@@ -80,18 +120,31 @@ def test_resident_weights_cause_no_weight_traffic():
     assert fig.dram_bytes[0] == 1024 + 1024  # only the model's input and output
 
 
-def test_weights_larger_than_the_half_are_reread_per_activation_tile():
-    # SRAM 1 KiB -> half = 512 B. m=4, k=n=256 int8: weights 65,536 B > 512 B, act_in = 1,024 B
-    # -> ceil(1024 / 512) = 2 passes over the weights. act_in + act_out = 2,048 B > 512 B: spill.
+def test_weights_are_reread_per_activation_tile_when_activations_spill():
+    # 8 x 8 array, SRAM 1 KiB: 128 B of stream buffers leave 896 B. m=4, k=n=256 int8: act_in +
+    # act_out = 2,048 B > 896 B, so activations spill and nothing is resident; the weights
+    # (65,536 B) are re-read per activation tile of 448 B: ceil(1,024 / 448) = 3 passes.
     model = gemm_model(Layer("fc", "gemm", m=4, k=256, n=256))
-    fig = run(model, sram_mib=1 / 1024)
-    assert fig.dram_bytes[0] == 2 * 256 * 256 + 4 * 256 + 4 * 256
+    fig = run(model, rows=8, cols=8, sram_mib=1 / 1024)
+    assert fig.dram_bytes[0] == 3 * 256 * 256 + 4 * 256 + 4 * 256
 
 
 def test_count_repeats_a_layer():
     model = gemm_model(Layer("fc", "gemm", m=256, k=512, n=512, count=3))
     fig = run(model, bandwidth_gbps=100.0)
-    assert fig.service_s[0] == pytest.approx(3 * fig.layer_s[0, 0], rel=1e-12)
+    assert fig.service_s[0] == pytest.approx(3 * fig.layer_s[0, 0] + RUNTIME_S, rel=1e-12)
+
+
+def test_host_link_carries_the_input_and_output():
+    # PCIe Gen3 x16: 15.75 GB/s, 0.35 us per transfer. The model's 1,024 B input and output go
+    # over the link into SRAM (not through DRAM): 2 x 0.35 us + 2,048 B / 15.75 GB/s + 16 us.
+    tech = technology(7, {"host_link_gbps": 15.75, "host_link_latency_us": 0.35, "host_link_pj_per_bit": 6.3})
+    model = gemm_model(Layer("fc", "gemm", m=1, k=1024, n=1024))
+    fig = run(model, tech=tech, sram_mib=4.0)
+    assert fig.dram_bytes[0] == 0.0  # resident weights, input and output over the link
+    host_s = 2 * 0.35e-6 + 2048 / 15.75e9
+    assert fig.service_s[0] == pytest.approx(fig.layer_s[0, 0] + host_s + RUNTIME_S, rel=1e-12)
+    assert fig.energy_breakdown_j["host"][0] == pytest.approx(2048 * 8 * 6.3e-12, rel=1e-12)
 
 
 def test_bandwidth_is_split_by_the_replica_core_share():
@@ -103,10 +156,12 @@ def test_bandwidth_is_split_by_the_replica_core_share():
 
 
 def test_batch_folds_into_m_for_shared_weights():
-    # gemm m=1 at batch 4 -> M = 4: ws T = 4 on 8 x 8: ceil(16/8) x ceil(16/8) folds of 2*8+8+4-2.
+    # gemm m=1 at batch 4 -> M = 4: ws T = 4 on 8 x 8, 2 x 2 = 4 folds, pipelined: the next
+    # fold's 8-row preload overlaps this fold's 4 rows, so folds start 8 cycles apart:
+    # 8 + 3 x 8 + 4 + 8 + 8 - 2 = 50 cycles (SCALE-Sim: 4 x (2*8 + 8 + 4 - 2) = 104).
     model = gemm_model(Layer("fc", "gemm", m=1, k=16, n=16))
     fig = run(model, rows=8, cols=8, batch=4, bandwidth_gbps=1e6)
-    assert fig.layer_cycles[0, 0] == 4 * (2 * 8 + 8 + 4 - 2)
+    assert fig.layer_cycles[0, 0] == 8 + 3 * 8 + 4 + 8 + 8 - 2
 
 
 def test_vector_layer_runs_one_lane_per_column():
@@ -128,10 +183,13 @@ def test_energy_of_a_tiny_model_by_hand():
     macs = 2 * 8 * 8
     mac_pj = MAC_ENERGY_PJ_45NM["int8"] * TECH.mac_energy_scale * TECH.pe_energy_overhead * vscale
     # Buffer words (ws): A m*k*ceil(n/C) = 16, B k*n = 64, acc m*n*(2*ceil(k/R)-1) = 16.
-    # fc bits = (80 operand words x 1 B + 16 acc words x 4 B) x 8; act reads 16 B, writes 16 B.
-    buffer_bits = (80 * 1 + 16 * ACCUMULATOR_BYTES) * 8 + (16 + 16) * 8
+    # Operands (80 words x 1 B) and the vector layer's 16 B in + 16 B out use a 256 KiB bank;
+    # the 16 partial sums of 4 B a 16 KiB accumulator bank.
+    operand_bits = (80 * 1 + 16 + 16) * 8
+    acc_bits = 16 * ACCUMULATOR_BYTES * 8
     pj_per_64b = TECH.sram_pj_per_64b_at_8kb * (256 / 8) ** TECH.sram_energy_size_exponent
-    sram_pj = buffer_bits * pj_per_64b / 64 * TECH.sram_energy_scale * vscale
+    acc_pj_per_64b = TECH.sram_pj_per_64b_at_8kb * (16 / 8) ** TECH.sram_energy_size_exponent
+    sram_pj = (operand_bits * pj_per_64b + acc_bits * acc_pj_per_64b) / 64 * TECH.sram_energy_scale * vscale
     vector_pj = 16 * 1 * TECH.vector_op_energy_pj_45nm * TECH.mac_energy_scale * vscale
     # DRAM: weights (64 B) resident; the model input (fc's 16 B) and output (act's 16 B).
     dram_pj = (16 + 16) * 8 * dram_pj_bit
@@ -220,19 +278,36 @@ def test_stored_parameters_outside_gemms_count_as_the_residency_check_counts_the
 
 
 # --- depthwise -----------------------------------------------------------------------------------
-def test_depthwise_conv_uses_one_array_column():
-    # 16 x 16 x 32 channels, 3 x 3, stride 1, padding 1 -> 16 x 16 out: per channel a GEMM of
-    # M = 256, K = 9, N = 1. On a 9-row x 8-column ws array each channel is one fold using all 9
-    # rows and 1 of 8 columns: 2*9 + 8 + 256 - 2 = 280 cycles; 32 channels one after the other.
-    model = gemm_model(Layer("dw", "depthwise", h=16, w=16, c_in=32, c_out=32, kernel=3, padding=1))
-    fig = run(model, rows=9, cols=8, bandwidth_gbps=1e6)
-    cycles = 32 * (2 * 9 + 8 + 256 - 2)
-    assert fig.layer_cycles[0, 0] == cycles
+DW = Layer("dw", "depthwise", h=16, w=16, c_in=32, c_out=32, kernel=3, padding=1)
+
+
+def test_depthwise_packs_channels_across_columns():
+    # 16 x 16 x 32 channels, 3 x 3, stride 1, padding 1: per channel M = 256, K = 9, N = 1.
+    # On a 72 x 8 ws array, floor(72 / 9) = 8 channels share a fold (block-diagonal GEMM
+    # 256 x 72 x 8, one fold): 72 + 256 + 72 + 8 - 2 = 406 cycles, ceil(32 / 8) = 4 folds in a
+    # row: 1,624 cycles. The vector lanes would need ceil(256 x 9 x 32 / 8) = 9,216.
+    fig = run(gemm_model(DW), rows=72, cols=8, bandwidth_gbps=1e6)
+    assert fig.layer_cycles[0, 0] == 4 * (72 + 256 + 72 + 8 - 2)
     macs = 256 * 9 * 32
-    utilization = macs / (cycles * 9 * 8)  # = (256 / 280) / 8
-    assert utilization == pytest.approx(256 / 280 / 8, rel=1e-12)
-    assert 0.9 / 8 < utilization <= 1 / 8  # ~ 1 / array columns
+    assert macs / (fig.layer_cycles[0, 0] * 72 * 8) == pytest.approx(73728 / (1624 * 576), rel=1e-12)  # 7.9 %
+
+
+def test_depthwise_runs_on_the_vector_lanes_when_they_are_faster():
+    # 64 x 64: 7 channels per fold, ceil(32 / 7) = 5 GEMMs of 256 x 63 x 7 at 64 + 256 + 64 + 64
+    # - 2 = 446 cycles = 2,230; one MAC per lane per cycle on 64 lanes: 256 x 9 x 32 / 64 = 1,152.
+    fig = run(gemm_model(DW), rows=64, cols=64, bandwidth_gbps=1e6)
+    assert fig.layer_cycles[0, 0] == 256 * 9 * 32 / 64
+    # One channel per column (the old mapping) would take 32 x (128 + 64 + 256 - 2) = 14,272.
+    assert fig.layer_cycles[0, 0] < 32 * (2 * 64 + 64 + 256 - 2) / 10
 
 
 def test_mib_is_two_to_the_twenty():
     assert MIB == 1024 * 1024
+
+
+def test_overlapped_layer_time_never_drops_with_the_batch():
+    # os on a memory-bound layer: more rows mean more folds, but the exposed share is per
+    # weight tile (fixed), so the layer's time cannot shrink as the batch grows.
+    model = gemm_model(Layer("fc", "gemm", m=1, k=1024, n=1024))
+    times = [run(model, dataflow=1, rows=16, cols=16, batch=b).layer_s[0, 0] for b in (1, 2, 4, 8, 16, 32, 64)]
+    assert all(later >= earlier for earlier, later in zip(times, times[1:]))
