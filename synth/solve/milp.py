@@ -29,6 +29,7 @@ from synth.solve.milp_choice import Choice
 from synth.solve.milp_cuts import HonestyCuts
 from synth.solve.options import SpaceOptions
 from synth.solve.per_inference import per_inference_bound
+from synth.solve.tangents import die_cost_tangents
 from synth.vocabulary import Objective, Scenario
 
 # Operand width order: every layer of a wider precision moves at least as many bytes.
@@ -48,26 +49,6 @@ HIGHS_OPTIONS = {"presolve": "off", "threads": 1, "mip_pool_soft_limit": 10, "mi
 # decides the boundary, so the margin only has to be smaller than any real difference.
 STRICT = 1e-9
 HIGHS_MAX_INT = 2_147_483_647  # HiGHS's kHighsIInf: no limit
-
-
-def _die_cost_tangents(opts: SpaceOptions, low: float, high: float, count: int = 48):
-    """Tangent lines below die cost(area) on [low, high], shifted so they never exceed it.
-
-    Die cost is convex in area for realistic parameters; the shift (checked on a fine grid and
-    widened by the largest slope times the grid step) keeps the bound valid even if not."""
-    tech = opts.tech
-    cost = lambda a: chip_cost_breakdown_usd(tech, die_area_mm2=np.asarray(a, float), memory_cost_usd=0.0,  # noqa: E731
-                                             needs_interposer=False)["die"]
-    points = np.geomspace(max(low, 1e-3), max(high, low * 1.01 + 1e-3), count)
-    step = 1e-4 * points
-    slopes = (cost(points + step) - cost(points - step)) / (2 * step)
-    intercepts = cost(points) - slopes * points
-    fine = np.linspace(max(low, 1e-3), max(high, low + 1e-3), 20_000)
-    under = np.max(slopes[None, :] * fine[:, None] + intercepts[None, :], axis=1)
-    excess = max(0.0, float(np.max(under - cost(fine))))
-    spacing = fine[1] - fine[0]
-    margin = excess + float(np.max(np.abs(slopes))) * spacing
-    return [(float(s), float(i - margin)) for s, i in zip(slopes, intercepts)]
 
 
 class DesignMilp(HonestyCuts):
@@ -166,7 +147,7 @@ class DesignMilp(HonestyCuts):
         # Exact die cost: area takes the value area_k + phy_m, so one row per memory option gives
         # cost(area_k + phy_m) when that memory is picked (relaxed by a valid big-M otherwise),
         # plus tangent rows that keep the LP relaxation useful.
-        tangents = _die_cost_tangents(self.opts, float(area_k.min() + phy.min()), float(area_k.max() + phy.max()))
+        tangents = die_cost_tangents(self.opts, float(area_k.min() + phy.min()), float(area_k.max() + phy.max()))
         fixed = [mem.cost_usd + tech.package_cost_usd + (tech.interposer_cost_usd if mem.needs_interposer else 0)
                  for mem in g.memories]
         die_max = float(chip_cost_breakdown_usd(tech, die_area_mm2=np.array(area_k.max() + phy.max()),
