@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from synth.spec.fields import NonNegativeFloat, PositiveFloat, Strict
+from synth.spec.fields import MAX_BATCH, NonNegativeFloat, PositiveFloat, Strict
 from synth.spec.requirements import MemorySpec
 
 PePrecision = Literal["int8", "fp16", "bf16", "fp32", "int8+fp16"]
@@ -23,7 +23,7 @@ PePrecision = Literal["int8", "fp16", "bf16", "fp32", "int8+fp16"]
 class WorkloadPlan(Strict):
     """How one workload runs: batching, replication and precision."""
 
-    batch: Annotated[int, Field(ge=1, le=65536)] = 1
+    batch: Annotated[int, Field(ge=1, le=MAX_BATCH)] = 1
     replicas: Annotated[int, Field(ge=1, le=4096)] = 1
     cores_per_replica: Annotated[int, Field(ge=1, le=4096)] | None = None
     precision: PePrecision | None = None

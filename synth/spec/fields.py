@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
 
 MAX_DIM = 10_000_000  # bound on any layer dimension: keeps every product finite and fast
 MAX_LIST = 256  # bound on any list a user writes
+# A model's operations per inference (MACs and vector ops, all layers, counts included): below
+# 2^53, so float64 counts them exactly, and int64 holds them times any batch the format allows
+# (1e15 x 2,000 < 2^63). 1e15 is ~4,000 times BERT-base at 384 tokens.
+MAX_MODEL_OPS = 10**15
+# Elements of one operand of one layer (weights, inputs or outputs, times its count): int64 and
+# float64 hold every product the cost core forms from them (x bytes, x batch, x replicas).
+MAX_LAYER_ELEMENTS = 2**40
+MAX_BATCH = 2000  # the serving simulator's longest batch (it simulates >= 10 x batch queries)
+# The design space: hardware points (product of the axes' lengths) and, per workload, points
+# times batch sizes; both bound the memory and time of building the options (see docs).
+MAX_HARDWARE_POINTS = 8_000_000
+MAX_WORKLOAD_POINTS = 128_000_000  # hardware points x batch sizes, summed over the workloads
+MAX_TABLE_CELLS = 6_000_000  # per workload: layers x the space's per-layer table (synth.spec.space)
 
 
 class Strict(BaseModel):
@@ -23,5 +36,22 @@ class Strict(BaseModel):
 
 PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 NonNegativeFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+def bounded(low: float, high: float) -> object:
+    """A float within [low, high]: every figure computed from it stays finite in float64."""
+    return Annotated[float, Field(ge=low, le=high, allow_inf_nan=False)]
+
+
+def positive(smallest: float, high: float) -> object:
+    """A float > 0 (the message a user expects for 0 or -5), at least `smallest` (so that its
+    reciprocal stays finite: no 1e-300 GB/s) and at most `high`."""
+
+    def at_least(value: float) -> float:
+        if value < smallest:
+            raise ValueError(f"must be >= {smallest:g}, got {value!r}")
+        return value
+
+    return Annotated[float, Field(gt=0, le=high, allow_inf_nan=False), AfterValidator(at_least)]
 Dim = Annotated[int, Field(ge=1, le=MAX_DIM)]
 Name = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.+\-]+$")]

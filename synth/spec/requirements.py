@@ -12,11 +12,16 @@ from typing import Annotated, Literal, Union
 
 from pydantic import AfterValidator, Discriminator, Field, Tag, field_validator, model_validator
 
-from synth.cost.constants import OVERRIDABLE, PRECISIONS
+from synth.cost.constants import PRECISIONS
 from synth.cost.memory import CATALOG
-from synth.spec.fields import (
-    MAX_LIST, Dim, Name, NonNegativeFloat, PositiveFloat, Strict,
-)
+from synth.spec.fields import MAX_LIST, Dim, Name, NonNegativeFloat, Strict, bounded, positive
+
+# Ranges that keep every figure finite (no 1e308 budgets, no 1e-300 GB/s): far beyond any
+# real accelerator at both ends.
+LatencyMs = positive(1e-6, 1e9)
+Rate = positive(1e-6, 1e9)
+Percent = bounded(0.0, 100.0)
+BudgetFloat = positive(1e-9, 1e12)
 
 
 class Objective(str, enum.Enum):
@@ -124,7 +129,7 @@ class InlineModel(Strict):
     name: Name
     layers: Annotated[list[LayerSpec], Field(min_length=1, max_length=2000)]
     extra_params: Annotated[int, Field(ge=0, le=10**12)] = 0
-    accuracy_drop_pct: dict[str, NonNegativeFloat] | None = None
+    accuracy_drop_pct: dict[str, Percent] | None = None
 
     @field_validator("accuracy_drop_pct")
     @classmethod
@@ -172,32 +177,26 @@ class Workload(Strict):
     name: Name
     model: ModelSpec
     scenario: Annotated[ScenarioName, Field(strict=False)]
-    latency_ms: PositiveFloat | None = None
+    latency_ms: LatencyMs | None = None
     percentile: Annotated[float, Field(gt=0, lt=100)] | None = None
-    qps: PositiveFloat | None = None
-    max_accuracy_drop_pct: NonNegativeFloat | None = None
+    qps: Rate | None = None
+    max_accuracy_drop_pct: Percent | None = None
 
 
 # --- technology and budgets ------------------------------------------------------------------------
 class TechnologySpec(Strict):
     node_nm: Literal[28, 16, 7, 5] = 7
-    overrides: dict[str, NonNegativeFloat] = Field(default_factory=dict)
+    overrides: dict[str, float] = Field(default_factory=dict)
 
-    @field_validator("overrides")
-    @classmethod
-    def _known_constants(cls, value):
-        unknown = sorted(set(value) - set(OVERRIDABLE))
-        if unknown:
-            raise ValueError(f"keys must be cost constants (see docs/cost-model.md), got {unknown}")
-        return value
+    # Names, ranges and ordered pairs are checked per key by synth.spec.checks.
 
 
 class Budgets(Strict):
     """Limits for the whole accelerator unit (all its chips together)."""
 
-    power_w: PositiveFloat | None = None  # peak (TDP) power
-    area_mm2: PositiveFloat | None = None  # total silicon area
-    unit_cost_usd: PositiveFloat | None = None
+    power_w: BudgetFloat | None = None  # peak (TDP) power
+    area_mm2: BudgetFloat | None = None  # total silicon area
+    unit_cost_usd: BudgetFloat | None = None
 
 
 # --- design space --------------------------------------------------------------------------------
@@ -220,7 +219,7 @@ def _list_or_range(value) -> str:
 
 
 IntList = Annotated[list[Annotated[int, Field(ge=1, le=65536)]], Field(min_length=1, max_length=MAX_LIST)]
-FloatList = Annotated[list[PositiveFloat], Field(min_length=1, max_length=MAX_LIST)]
+FloatList = Annotated[list[positive(1e-3, 1e6)], Field(min_length=1, max_length=MAX_LIST)]
 IntChoice = Annotated[Union[Annotated[IntList, Tag("list")], Annotated[Range, Tag("range")]],
                       Discriminator(_list_or_range)]
 FloatChoice = Annotated[Union[Annotated[FloatList, Tag("list")], Annotated[Range, Tag("range")]],
@@ -231,11 +230,11 @@ class InlineMemory(Strict):
     """A memory option not in the catalog."""
 
     name: Name
-    bandwidth_gbps: PositiveFloat
-    pj_per_bit: PositiveFloat
-    capacity_gib: PositiveFloat = 16.0
-    phy_area_mm2: NonNegativeFloat = 0.0
-    cost_usd: NonNegativeFloat = 0.0
+    bandwidth_gbps: positive(1e-3, 1e6)
+    pj_per_bit: positive(1e-3, 1e4)
+    capacity_gib: positive(1e-3, 1e6) = 16.0
+    phy_area_mm2: bounded(0.0, 1e4) = 0.0
+    cost_usd: bounded(0.0, 1e7) = 0.0
     needs_interposer: bool = False
 
 
