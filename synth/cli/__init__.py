@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -14,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from synth.cli.output import OutputSet, check_target, stdout_to_stderr
 from synth.cli.progress import progress_bar
 from synth.cli.render import print_curves, print_evaluation, print_models, print_pareto, print_result
 from synth.errors import SpecError, SynthError
@@ -30,6 +32,8 @@ _state = {"debug": False}
 @app.callback()
 def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False) -> None:
     _state["debug"] = debug
+    if not debug:  # numpy's overflow/invalid warnings with source lines are noise to a user
+        warnings.simplefilter("ignore", RuntimeWarning)
 
 
 def _fail(exc: BaseException) -> None:
@@ -41,6 +45,13 @@ def _fail(exc: BaseException) -> None:
         raise typer.Exit(EXIT_BAD_INPUT)
     err.print(f"[bold red]error:[/] {escape(str(exc))}")
     raise typer.Exit(EXIT_ERROR)
+
+
+def dumps(data) -> str:
+    """One strict JSON document: no NaN or Infinity (null plus a `<key>_status`)."""
+    from synth.report.schema import dumps as strict_dumps  # loads the report layer only when needed
+
+    return strict_dumps(data)
 
 
 FileArg = Annotated[Path, typer.Argument(help="Requirements file (YAML).", show_default=False)]
@@ -74,8 +85,8 @@ def models(as_json: Annotated[bool, typer.Option("--json", help="Machine-readabl
 
     rows = [BUILTIN_MODELS[name]() for name in BUILTIN_MODELS]
     if as_json:
-        print(json.dumps([{"name": m.name, "params": m.params, "macs": m.macs, "layers": len(m.layers),
-                           "description": m.description, "source": m.source} for m in rows], indent=2))
+        print(dumps([{"name": m.name, "params": m.params, "macs": m.macs, "layers": len(m.layers),
+                      "description": m.description, "source": m.source} for m in rows]))
         return
     print_models(out, rows)
 
@@ -101,7 +112,7 @@ def eval_(
     except Exception as exc:  # noqa: BLE001 - the CLI maps every failure to an exit code
         _fail(exc)
     if as_json:
-        print(json.dumps(evaluation.to_dict(), indent=2))
+        print(dumps(evaluation.to_dict()))
     else:
         print_evaluation(out, evaluation, show_layers=layers)
 
@@ -135,7 +146,8 @@ def solve(
     if trials < 1:
         err.print(f"error: --trials must be >= 1, got {trials}")
         raise typer.Exit(EXIT_BAD_INPUT)
-    with progress_bar(enabled=not as_json) as step:
+    out_dir = _out_dir(out_dir)
+    with progress_bar(enabled=not as_json) as step, stdout_to_stderr():
         try:
             req = load_requirements(file)
             step("searching the design space", None)
@@ -148,7 +160,7 @@ def solve(
     if out_dir is not None:
         write_outputs(result, out_dir)
     if as_json:
-        print(json.dumps(result.to_dict(), indent=2))
+        print(dumps(result.to_dict()))
     else:
         print_result(out, result, out_dir)
     if result.status is Status.infeasible:
@@ -204,8 +216,8 @@ def serve_curve(
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
     if as_json:
-        print(json.dumps([{"workload": c.workload, "scenario": c.scenario, "batch": [asdict(p) for p in c.batch],
-                           "load": [asdict(p) for p in c.load]} for c in curves], indent=2))
+        print(dumps([{"workload": c.workload, "scenario": c.scenario, "batch": [asdict(p) for p in c.batch],
+                      "load": [asdict(p) for p in c.load]} for c in curves]))
     else:
         print_curves(out, curves)
 
@@ -217,16 +229,12 @@ def report(
                                                     "report.html (default: next to result.json).")] = None,
 ) -> None:
     """Re-render report.md and report.html from a result.json."""
-    from synth.report import write_report
-    from synth.spec.loader import read_document
+    from synth.cli.output import write_report_set
+    from synth.report.schema import read_result
 
     try:
-        data, _ = read_document(result_file)
-        if not isinstance(data, dict) or "status" not in data:
-            from synth.errors import Problem, SpecError
-
-            raise SpecError([Problem(str(result_file), "", "is not a result.json written by `synth solve -o`")])
-        written = write_report(data, out_dir or result_file.parent)
+        target = check_target(out_dir or result_file.parent)
+        written = write_report_set(read_result(result_file), result_file, target)
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
     for path in written:
@@ -252,7 +260,11 @@ def pareto(
     if not 1 <= points <= 50:
         err.print(f"error: --points must be within [1, 50], got {points}")
         raise typer.Exit(EXIT_BAD_INPUT)
-    with progress_bar(enabled=not as_json) as step:
+    if not time_limit > 0 or time_limit == float("inf"):
+        err.print(f"error: --time-limit must be a finite number > 0 seconds, got {time_limit}")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    out_dir = _out_dir(out_dir)
+    with progress_bar(enabled=not as_json) as step, stdout_to_stderr():
         try:
             req = load_requirements(file)
             front = pareto_front(req, x=x, y=y, points=points, seed=seed, time_limit_s=time_limit, progress=step)
@@ -261,11 +273,12 @@ def pareto(
     if out_dir is not None:
         from synth.report.plots import pareto_png
 
-        out_dir.mkdir(parents=True, exist_ok=True)
-        (out_dir / "pareto.json").write_text(json.dumps(front, indent=2))
-        (out_dir / "pareto.png").write_bytes(pareto_png(front))
+        with OutputSet(out_dir) as output:
+            output.path("pareto.json").write_text(dumps(front))
+            output.path("pareto.png").write_bytes(pareto_png(front))
+            output.commit()
     if as_json:
-        print(json.dumps(front, indent=2))
+        print(dumps(front))
     else:
         print_pareto(out, front)
 
@@ -276,13 +289,24 @@ def write_outputs(result, out_dir: Path) -> None:
 
     from synth.report import write_report
 
-    out_dir.mkdir(parents=True, exist_ok=True)
     data = result.to_dict()
-    (out_dir / "result.json").write_text(json.dumps(data, indent=2))
-    write_report(data, out_dir)
-    if result.design is not None:
-        header = f"# Design chosen by synth solve ({result.method}, status {result.status.value}, seed {result.seed})\n"
-        (out_dir / "design.yaml").write_text(header + yaml.safe_dump(result.design, sort_keys=False))
+    with OutputSet(out_dir) as output:  # a complete set replaces the old one, or nothing changes
+        output.path("result.json").write_text(dumps(data))
+        write_report(data, output.folder)
+        if result.design is not None:
+            header = f"# Design chosen by synth solve ({result.method}, status {result.status.value}, seed {result.seed})\n"
+            output.path("design.yaml").write_text(header + yaml.safe_dump(result.design, sort_keys=False))
+        output.commit()
+
+
+def _out_dir(out_dir: Optional[Path]) -> Optional[Path]:
+    """-o checked before any search: exit 2 naming it when it cannot become the output folder."""
+    if out_dir is None:
+        return None
+    try:
+        return check_target(out_dir)
+    except SpecError as exc:
+        _fail(exc)
 
 
 def main(argv: Optional[list[str]] = None) -> int:
@@ -309,5 +333,8 @@ def main(argv: Optional[list[str]] = None) -> int:
 
 
 def run() -> None:
-    """Console script: exit with main()'s code."""
+    """Console script: exit with main()'s code; Ctrl-C exits 130 at once, leaving no partial output."""
+    from synth.cli.output import stop_on_interrupt
+
+    stop_on_interrupt()
     sys.exit(main())

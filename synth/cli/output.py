@@ -28,6 +28,7 @@ old folder is removed with `shutil.rmtree`, which does not follow links.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import shutil
@@ -43,6 +44,9 @@ from synth.errors import Problem, SpecError
 _NEW = ".synth-new-"
 _OLD = ".synth-old-"
 EXIT_INTERRUPTED = 130
+# What synth writes into an output folder; a folder holding anything else is not replaced.
+OUTPUT_NAMES = frozenset({"result.json", "design.yaml", "report.md", "report.html", "plots",
+                          "pareto.json", "pareto.png"})
 _LOCK = threading.Lock()  # held while a set is committed; the interrupt watcher waits for it
 _OPEN: set["OutputSet"] = set()  # temporary folders to delete if the run is interrupted
 
@@ -71,6 +75,12 @@ def check_target(target: Path) -> Path:
         raise _problem(target, "must be a folder this user can replace")
     if resolved == Path(resolved.anchor):
         raise _problem(target, "must not be the root folder")
+    if resolved.is_dir():
+        foreign = sorted(p.name for p in resolved.iterdir() if p.name not in OUTPUT_NAMES)
+        if foreign:
+            listing = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+            raise _problem(target, f"must be a new or empty folder, or one synth wrote (it is replaced as a "
+                                   f"whole); it holds other files ({listing})")
     return resolved
 
 
@@ -182,3 +192,37 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+@contextlib.contextmanager
+def stdout_to_stderr():
+    """Send whatever the libraries print to file descriptor 1 (HiGHS's banner and log lines,
+    written from C) to stderr while the block runs, so that stdout carries only the command's
+    own output (one JSON document with --json)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def write_report_set(result: dict, result_file: Path, target: Path) -> list[Path]:
+    """`synth report`: report.md, report.html and plots/ as a new set in `target`. When `target`
+    is the folder of `result_file`, the set keeps that result.json and its design.yaml (copied
+    as regular files; links are not followed) and drops what an older report left there."""
+    from synth.report import write_report
+
+    with OutputSet(target) as output:
+        written = write_report(result, output.folder)
+        source = Path(result_file).resolve().parent
+        if source == target:
+            for name in ("result.json", "design.yaml"):
+                path = source / name
+                if path.is_file() and not path.is_symlink():
+                    shutil.copyfile(path, output.path(name), follow_symlinks=False)
+        output.commit()
+    return [target / path.relative_to(output.folder) for path in written]

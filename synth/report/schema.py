@@ -142,11 +142,11 @@ def check_result(data: Any, source: str) -> list[Problem]:
     has_design = status in ("optimal", "feasible")
     design = data.get("design")
     if need(design, "design", (dict,), "a design mapping" + ("" if has_design else " or null"),
-            optional=not has_design) and design is not None:
+            optional=not has_design or "design" not in data) and design is not None:
         found += _design_problems(design, "design", source)
     evaluation = data.get("evaluation")
     if need(evaluation, "evaluation", (dict,), "a mapping" + ("" if has_design else " or null"),
-            optional=not has_design) and evaluation is not None:
+            optional=not has_design or "evaluation" not in data) and evaluation is not None:
         _evaluation(evaluation, "evaluation", need, source, found)
     for key in ("alternatives", "relaxation", "notes", "sensitivity", "curves"):
         if key in data:
