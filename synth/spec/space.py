@@ -108,8 +108,10 @@ def memory_option(spec: str | InlineMemory) -> MemoryOption:
     return MemoryOption(**spec.model_dump())
 
 
-def design_grid(req: Requirements, tech: Technology, source: str = "<requirements>") -> Grid:
-    """Expand the requirements' space into explicit grids; raises SpecError on empty grids."""
+def design_grid(req: Requirements, tech: Technology, source: str = "<requirements>", *,
+                check_size: bool = True) -> Grid:
+    """Expand the requirements' space into explicit grids; raises SpecError on empty grids and,
+    with check_size, on a space beyond the format's size limits (synth.spec.fields)."""
     space, problems = req.space, []
     common = dict(source=source, problems=problems)
     if space.array_rows is not None:
@@ -146,7 +148,8 @@ def design_grid(req: Requirements, tech: Technology, source: str = "<requirement
     if grid.batch and grid.batch[-1] > MAX_BATCH:
         problems.append(Problem(source, "space.batch", f"batch sizes must be <= {MAX_BATCH} (the serving "
                                 f"simulator's limit), got {grid.batch[-1]}"))
-    problems += _size_problems(grid, req, source)
+    if check_size:
+        problems += _size_problems(grid, req, source)
     if problems:
         raise SpecError(problems)
     return grid
