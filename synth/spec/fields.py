@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
+
+from synth.spec.validate import validate_model
 
 MAX_DIM = 10_000_000  # bound on any layer dimension: keeps every product finite and fast
 MAX_LIST = 256  # bound on any list a user writes
@@ -32,6 +35,22 @@ class Strict(BaseModel):
     @property
     def source(self) -> str:
         return self._source
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """pydantic's model_copy, but an `update` is validated instead of trusted: a value the
+        file format rejects raises SpecError naming the key (`model_copy(update={"qps": -5})`).
+        Rules across keys are not checked (the solver's diagnosis drops a server workload's
+        latency bound on purpose); `Requirements.replace` checks everything."""
+        copy = super().model_copy(update=update, deep=deep)
+        return revalidated(copy) if update else copy
+
+
+def revalidated(model: Strict) -> Strict:
+    """`model` validated again field by field (nested models already validated are kept)."""
+    values = {name: getattr(model, name) for name in type(model).model_fields}
+    checked = validate_model(type(model), values, model.source)
+    checked._source = model.source
+    return checked
 
 
 PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]

@@ -8,7 +8,8 @@ from these classes, and docs/requirements.md is generated from that schema (synt
 from __future__ import annotations
 
 import enum
-from typing import Annotated, Literal, Union
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import AfterValidator, Discriminator, Field, Tag, field_validator, model_validator
 
@@ -170,11 +171,12 @@ class OnnxModel(Strict):
 
 
 def _model_kind(value) -> str:
+    # A dict when validating a file; a model instance when an object is validated again.
     if isinstance(value, str):
         return "builtin"
-    if isinstance(value, dict) and "onnx" in value:
+    if isinstance(value, OnnxModel) or (isinstance(value, dict) and "onnx" in value):
         return "onnx"
-    return "inline" if isinstance(value, dict) else "builtin"
+    return "inline" if isinstance(value, (dict, InlineModel)) else "builtin"
 
 
 ModelSpec = Annotated[
@@ -248,7 +250,7 @@ class Range(Strict):
 
 
 def _list_or_range(value) -> str:
-    return "range" if isinstance(value, dict) else "list"
+    return "range" if isinstance(value, (dict, Range)) else "list"
 
 
 IntList = Annotated[list[Annotated[int, Field(ge=1, le=65536)]], Field(min_length=1, max_length=MAX_LIST)]
@@ -362,4 +364,13 @@ class Requirements(Strict):
     @property
     def node_nm(self) -> int:
         return self.technology.node_nm
+
+    def replace(self, changes: Mapping[str, Any]) -> "Requirements":
+        """A new Requirements with `changes` (key path -> value) applied and the whole document
+        validated as `load_requirements` does: `req.replace({"workloads.ranker.qps": 2000})`.
+        See synth.spec.derive; raises SpecError listing every problem."""
+        # derive needs the cost model, the model zoo and the grids, which import this module
+        from synth.spec.derive import replace_requirements
+
+        return replace_requirements(self, changes)
 
