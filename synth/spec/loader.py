@@ -183,7 +183,7 @@ def _ambiguous(value: Any, path: str, found: list[tuple[str, Yaml11Scalar]]) -> 
     elif isinstance(value, dict):
         for key, item in value.items():
             if isinstance(key, Yaml11Scalar):
-                found.append((path, key))
+                found.append((f"{path}.{key}" if path else str(key), key))
             _ambiguous(item, f"{path}.{key}" if path else str(key), found)
     elif isinstance(value, list):
         for i, item in enumerate(value):
