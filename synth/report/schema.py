@@ -29,27 +29,35 @@ STATUSES = ("optimal", "feasible", "infeasible", "unknown", "error")
 
 
 # --- out --------------------------------------------------------------------------------------------
-def _non_finite(value: Any) -> str | None:
+# Strings that are the user's words, never a number written as "inf": a workload may be named "nan".
+_TEXT_KEYS = frozenset({"name", "workload", "model", "scenario", "precision", "memory", "dataflow", "method",
+                        "status", "unit", "requirement", "message", "study", "storage", "source", "notes"})
+_USER_DOCUMENTS = frozenset({"requirements", "design"})  # copied from the user's files as written
+
+
+def _non_finite(value: Any, text: bool) -> str | None:
     if isinstance(value, float) and not math.isfinite(value):
         return "undefined" if math.isnan(value) else "infinite" if value > 0 else "negative_infinite"
-    if isinstance(value, str):
+    if isinstance(value, str) and not text:
         return _WORDS.get(value.strip().lower())
     return None
 
 
-def strict(value: Any) -> Any:
-    """`value` with every non-finite number replaced by null (+ a `<key>_status` sibling)."""
+def strict(value: Any, *, text: bool = False) -> Any:
+    """`value` with every non-finite number replaced by null (+ a `<key>_status` sibling); the
+    library's "inf"/"nan" strings count as numbers, except under keys that hold user text."""
     if isinstance(value, dict):
         out: dict[str, Any] = {}
         for key, item in value.items():
-            word = _non_finite(item)
+            as_text = text or key in _TEXT_KEYS or key in _USER_DOCUMENTS
+            word = _non_finite(item, as_text)
             if word is not None:
                 out[str(key)], out[f"{key}_status"] = None, word
             else:
-                out.setdefault(str(key), strict(item))
+                out.setdefault(str(key), strict(item, text=as_text))
         return out
     if isinstance(value, (list, tuple)):
-        return [None if isinstance(v, float) and not math.isfinite(v) else strict(v) for v in value]
+        return [None if isinstance(v, float) and not math.isfinite(v) else strict(v, text=text) for v in value]
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value

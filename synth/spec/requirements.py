@@ -16,7 +16,7 @@ from pydantic import AfterValidator, Discriminator, Field, Tag, field_validator,
 from synth.cost.accuracy import DROP_FACTOR, UNKNOWN_INT8_DROP_PCT
 from synth.cost.constants import PRECISIONS
 from synth.cost.memory import CATALOG
-from synth.spec.fields import MAX_LIST, Dim, Name, NonNegativeFloat, Strict, bounded, positive
+from synth.spec.fields import MAX_LIST, Dim, Name, Strict, bounded, positive
 
 # Ranges that keep every figure finite (no 1e308 budgets, no 1e-300 GB/s): far beyond any
 # real accelerator at both ends.

@@ -105,7 +105,7 @@ def test_largest_accepted_space_stays_under_2_gib(tmp_path, cli):
     measure = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
                "stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
     run = subprocess.run([sys.executable, "-c", measure, *SYNTH, "solve", str(path), "--no-refine",
-                          "--time-limit", "5", "--json"], capture_output=True, text=True, timeout=600,
+                          "--time-limit", "5", "--json"], check=True, capture_output=True, text=True, timeout=600,
                          env={**os.environ, "OMP_NUM_THREADS": "1"})
     peak_kib = int(run.stdout.strip())
     assert peak_kib < 2 * 1024 * 1024, f"peak {peak_kib / 1024:.0f} MiB"

@@ -86,3 +86,11 @@ def test_json_stdout_is_one_strict_document(command, cli, write):
     out = cli(command[0], write(REQ), "--design", write(DESIGN, "d.yaml"), "--json", *command[1:])
     assert out.code == 0, out.text
     _strict(out.stdout)
+
+
+def test_names_that_read_as_numbers_stay_names():
+    data = {"evaluation": {"workloads": [{"name": "nan", "latency_ms": "inf"}]}, "requirements": {"name": "inf"}}
+    parsed = _strict(dumps(data))
+    assert parsed["evaluation"]["workloads"][0]["name"] == "nan"
+    assert parsed["evaluation"]["workloads"][0]["latency_ms_status"] == "infinite"
+    assert parsed["requirements"]["name"] == "inf"
