@@ -165,6 +165,7 @@ def stop_on_interrupt() -> None:
     no partial output (see the module docstring). Call once, from the main thread."""
     reader, writer = socket.socketpair()
     writer.setblocking(False)
+    stderr = os.dup(2)  # Pyomo points fd 2 at a pipe while HiGHS runs; say it on the real stderr
     signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
     signal.signal(signal.SIGINT, lambda *_: None)  # the watcher acts; Python's default would raise later
 
@@ -179,13 +180,12 @@ def stop_on_interrupt() -> None:
             for output in list(_OPEN):
                 shutil.rmtree(output.folder, ignore_errors=True)
             try:
-                sys.stderr.write("interrupted\n")
-                sys.stderr.flush()
+                os.write(stderr, b"interrupted: stopped with no output written\n")
             finally:
                 os._exit(EXIT_INTERRUPTED)
 
     threading.Thread(target=watch, name="synth-interrupt", daemon=True).start()
-    watch.keep = (reader, writer)  # type: ignore[attr-defined]  # the sockets live with the process
+    watch.keep = (reader, writer, stderr)  # type: ignore[attr-defined]  # they live with the process
 
 
 def _umask() -> int:

@@ -60,9 +60,12 @@ def test_killed_runs_leave_the_old_or_the_new_set(tmp_path):
         stopped = time.perf_counter() - sent
         if process.returncode not in (0, 3):  # the run ended before the signal: a normal finish
             if sig is signal.SIGINT:
-                assert process.returncode == 130, stderr.decode()
+                # 130 once the CLI is loaded; a Ctrl-C while Python still imports it ends the
+                # process by SIGINT (a shell shows 130 too)
+                assert process.returncode in (130, -signal.SIGINT), stderr.decode()
                 assert stopped < 1.0, f"Ctrl-C took {stopped:.2f} s"
-                assert b"Traceback" not in stderr
+                if process.returncode == 130:
+                    assert b"Traceback" not in stderr and b"interrupted" in stderr
             else:
                 assert process.returncode == -signal.SIGKILL
         if _snapshot(out) == old:
