@@ -57,20 +57,27 @@ PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 NonNegativeFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
 
-def bounded(low: float, high: float) -> object:
-    """A float within [low, high]: every figure computed from it stays finite in float64."""
-    return Annotated[float, Field(ge=low, le=high, allow_inf_nan=False)]
+def at_least(smallest: float) -> AfterValidator:
+    """With Field(gt=0): a float > 0 (the message a user expects for 0 or -5) and at least
+    `smallest`, so that its reciprocal stays finite (no 1e-300 GB/s)."""
 
-
-def positive(smallest: float, high: float) -> object:
-    """A float > 0 (the message a user expects for 0 or -5), at least `smallest` (so that its
-    reciprocal stays finite: no 1e-300 GB/s) and at most `high`."""
-
-    def at_least(value: float) -> float:
+    def check(value: float) -> float:
         if value < smallest:
             raise ValueError(f"must be >= {smallest:g}, got {value!r}")
         return value
 
-    return Annotated[float, Field(gt=0, le=high, allow_inf_nan=False), AfterValidator(at_least)]
+    return AfterValidator(check)
+
+
+# Ranges that keep every figure finite (no 1e308 budgets, no 1e-300 GB/s): far beyond any real
+# accelerator at both ends.
+LatencyMs = Annotated[float, Field(gt=0, le=1e9, allow_inf_nan=False), at_least(1e-6)]
+Rate = Annotated[float, Field(gt=0, le=1e9, allow_inf_nan=False), at_least(1e-6)]
+BudgetFloat = Annotated[float, Field(gt=0, le=1e12, allow_inf_nan=False), at_least(1e-9)]
+Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+Magnitude = Annotated[float, Field(gt=0, le=1e6, allow_inf_nan=False), at_least(1e-3)]  # clocks, sizes, GB/s
+EnergyPjPerBit = Annotated[float, Field(gt=0, le=1e4, allow_inf_nan=False), at_least(1e-3)]
+AreaMm2 = Annotated[float, Field(ge=0, le=1e4, allow_inf_nan=False)]
+PriceUsd = Annotated[float, Field(ge=0, le=1e7, allow_inf_nan=False)]
 Dim = Annotated[int, Field(ge=1, le=MAX_DIM)]
 Name = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.+\-]+$")]

@@ -16,15 +16,9 @@ from pydantic import AfterValidator, Discriminator, Field, Tag, field_validator,
 from synth.cost.accuracy import DROP_FACTOR, UNKNOWN_INT8_DROP_PCT
 from synth.cost.constants import PRECISIONS
 from synth.cost.memory import CATALOG
-from synth.spec.fields import MAX_LIST, Dim, Name, Strict, bounded, positive
-
-# Ranges that keep every figure finite (no 1e308 budgets, no 1e-300 GB/s): far beyond any
-# real accelerator at both ends.
-LatencyMs = positive(1e-6, 1e9)
-Rate = positive(1e-6, 1e9)
-Percent = bounded(0.0, 100.0)
-BudgetFloat = positive(1e-9, 1e12)
-
+from synth.spec.fields import (
+    MAX_LIST, AreaMm2, BudgetFloat, Dim, EnergyPjPerBit, LatencyMs, Magnitude, Name, Percent, PriceUsd, Rate, Strict,
+)
 
 class Objective(str, enum.Enum):
     min_power = "min_power"
@@ -254,7 +248,7 @@ def _list_or_range(value) -> str:
 
 
 IntList = Annotated[list[Annotated[int, Field(ge=1, le=65536)]], Field(min_length=1, max_length=MAX_LIST)]
-FloatList = Annotated[list[positive(1e-3, 1e6)], Field(min_length=1, max_length=MAX_LIST)]
+FloatList = Annotated[list[Magnitude], Field(min_length=1, max_length=MAX_LIST)]
 IntChoice = Annotated[Union[Annotated[IntList, Tag("list")], Annotated[Range, Tag("range")]],
                       Discriminator(_list_or_range)]
 FloatChoice = Annotated[Union[Annotated[FloatList, Tag("list")], Annotated[Range, Tag("range")]],
@@ -265,13 +259,13 @@ class InlineMemory(Strict):
     """A memory option not in the catalog."""
 
     name: Name = Field(description='Name of the memory.')
-    bandwidth_gbps: positive(1e-3, 1e6) = Field(description='Bandwidth per chip, GB/s (10⁹ bytes/s).')
-    pj_per_bit: positive(1e-3, 1e4) = Field(description='Access and I/O energy per bit transferred, pJ.')
-    capacity_gib: positive(1e-3, 1e6) = Field(16.0, description=(
+    bandwidth_gbps: Magnitude = Field(description='Bandwidth per chip, GB/s (10⁹ bytes/s).')
+    pj_per_bit: EnergyPjPerBit = Field(description='Access and I/O energy per bit transferred, pJ.')
+    capacity_gib: Magnitude = Field(16.0, description=(
         "Capacity per chip, GiB; all workloads' weights must fit."))
-    phy_area_mm2: bounded(0.0, 1e4) = Field(0.0, description=(
+    phy_area_mm2: AreaMm2 = Field(0.0, description=(
         "On-die PHY and controller area, mm² (does not shrink with the node)."))
-    cost_usd: bounded(0.0, 1e7) = Field(0.0, description='Price of the memory devices for one chip, USD.')
+    cost_usd: PriceUsd = Field(0.0, description='Price of the memory devices for one chip, USD.')
     needs_interposer: bool = Field(False, description=(
         "Whether the memory needs a silicon interposer (HBM): adds its cost to the package."))
 
