@@ -42,18 +42,32 @@ def _old_set(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
     return out, _snapshot(out)
 
 
-# (signal, seconds after start); the run itself takes a few seconds
-MOMENTS = [(signal.SIGINT, 1.0), (signal.SIGINT, 2.5), (signal.SIGINT, 4.0), (signal.SIGKILL, 1.5),
-           (signal.SIGKILL, 3.0), (signal.SIGKILL, 4.5), (signal.SIGKILL, 6.0)]
+# (signal, fraction of a full run's wall time): early phases, the search, and the last moments
+# where the report is written and the set swapped in.
+MOMENTS = [(signal.SIGINT, 0.15), (signal.SIGINT, 0.4), (signal.SIGINT, 0.7), (signal.SIGINT, 0.95),
+           (signal.SIGKILL, 0.2), (signal.SIGKILL, 0.5), (signal.SIGKILL, 0.8), (signal.SIGKILL, 0.9),
+           (signal.SIGKILL, 0.95), (signal.SIGKILL, 0.98), (signal.SIGKILL, 1.0), (signal.SIGKILL, 1.03),
+           (signal.SIGKILL, 1.06)]
 
 
 def test_killed_runs_leave_the_old_or_the_new_set(tmp_path):
     out, old = _old_set(tmp_path)
     command = [*SYNTH, "solve", str(PROBLEM), "-o", str(out), "--no-refine", "--no-tradeoffs", "--json"]
-    seen = set()
-    for sig, after in MOMENTS:
+    subprocess.run(command, capture_output=True, timeout=300)  # warm caches: the runs below are timed
+    out.rename(tmp_path / "warm-up")
+    out, old = _old_set(tmp_path)
+    start = time.perf_counter()
+    finished = subprocess.run(command, capture_output=True, timeout=300)
+    full = time.perf_counter() - start
+    assert finished.returncode == 0, finished.stderr.decode()
+    json.loads(finished.stdout, parse_constant=lambda name: pytest.fail(f"{name} in --json output"))
+    assert _is_complete_new_set(out)
+    out.rename(tmp_path / "first")
+    out, old = _old_set(tmp_path)
+    seen: list[str] = []
+    for i, (sig, fraction) in enumerate(MOMENTS):
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        time.sleep(after)
+        time.sleep(fraction * full)
         sent = time.perf_counter()
         process.send_signal(sig)
         stdout, stderr = process.communicate(timeout=60)
@@ -69,17 +83,15 @@ def test_killed_runs_leave_the_old_or_the_new_set(tmp_path):
             else:
                 assert process.returncode == -signal.SIGKILL
         if _snapshot(out) == old:
-            seen.add("old")
+            seen.append("old")
         else:
             assert _is_complete_new_set(out), sorted(_snapshot(out))
-            seen.add("new")
-            out.rename(tmp_path / "done")  # start the next moment from the old set again
+            seen.append("new")
+            out.rename(tmp_path / f"done-{i}")  # the next moment starts from the old set again
             out, old = _old_set(tmp_path)
-    assert "old" in seen
-    # a last run to completion: it cleans what a SIGKILL left beside the folder, and writes the new set
-    finished = subprocess.run(command, capture_output=True, timeout=300)
-    assert finished.returncode == 0, finished.stderr.decode()
-    json.loads(finished.stdout, parse_constant=lambda name: pytest.fail(f"{name} in --json output"))
+    assert "old" in seen, seen
+    # the next run cleans what a SIGKILL left beside the folder
+    assert subprocess.run(command, capture_output=True, timeout=300).returncode == 0
     assert _is_complete_new_set(out)
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".synth-")]
 
