@@ -8,6 +8,7 @@ from pathlib import Path
 from synth.cost.constants import technology
 from synth.evaluation import evaluate as _evaluate
 from synth.results import Evaluation
+from synth.spec.checks import cross_problems
 from synth.spec.design import Design
 from synth.spec.requirements import Requirements
 from synth.spec.resolve import check_requirements
@@ -17,7 +18,7 @@ from synth.spec.validate import load_document
 
 def load_requirements(source: str | Path | Mapping) -> Requirements:
     """Load and validate a requirements file (or mapping); raises SpecError listing every problem."""
-    req, name = load_document(Requirements, source)
+    req, name = load_document(Requirements, source, cross_checks=cross_problems)
     check_requirements(req, name)
     design_grid(req, technology(req.node_nm, req.technology.overrides), name)
     req._source = name

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +16,8 @@ from rich.markup import escape
 
 from synth.cli.common import EXIT_BAD_INPUT, EXIT_ERROR, EXIT_INFEASIBLE, EXIT_OK, err, fail, out, quiet_libraries
 from synth.cli.compat import Abort, UsageError
-from synth.cli.interop import export_beside_report, register_interop_commands, show_model
+from synth.cli.interop import export_beside_report, parse_targets, register_interop_commands, show_model
+from synth.cli.output import OutputSet, check_target, stdout_to_stderr
 from synth.cli.progress import progress_bar
 from synth.cli.render import print_curves, print_evaluation, print_models, print_pareto, print_result
 from synth.cli.sweep import sweep as _sweep
@@ -30,6 +32,15 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 def _main(ctx: typer.Context,
           debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False) -> None:
     ctx.obj = {"debug": debug}
+    if not debug:  # numpy's overflow/invalid warnings with source lines are noise to a user
+        warnings.simplefilter("ignore", RuntimeWarning)
+
+
+def dumps(data) -> str:
+    """One strict JSON document: no NaN or Infinity (null plus a `<key>_status`)."""
+    from synth.report.schema import dumps as strict_dumps  # loads the report layer only when needed
+
+    return strict_dumps(data)
 
 
 FileArg = Annotated[Path, typer.Argument(help="Requirements file (YAML).", show_default=False)]
@@ -67,8 +78,8 @@ def models(as_json: Annotated[bool, typer.Option("--json", help="Machine-readabl
 
     rows = [BUILTIN_MODELS[name]() for name in BUILTIN_MODELS]
     if as_json:
-        print(json.dumps([{"name": m.name, "params": m.params, "macs": m.macs, "layers": len(m.layers),
-                           "description": m.description, "source": m.source} for m in rows], indent=2))
+        print(dumps([{"name": m.name, "params": m.params, "macs": m.macs, "layers": len(m.layers),
+                      "description": m.description, "source": m.source} for m in rows]))
         return
     print_models(out, rows)
 
@@ -94,7 +105,7 @@ def eval_(
     except Exception as exc:  # noqa: BLE001 - the CLI maps every failure to an exit code
         fail(exc)
     if as_json:
-        print(json.dumps(evaluation.to_dict(), indent=2))
+        print(dumps(evaluation.to_dict()))
     else:
         print_evaluation(out, evaluation, show_layers=layers)
 
@@ -131,8 +142,14 @@ def solve(
     if trials < 1:
         err.print(f"error: --trials must be >= 1, got {trials}")
         raise typer.Exit(EXIT_BAD_INPUT)
+    if export:
+        try:
+            parse_targets(export)
+        except Exception as exc:  # noqa: BLE001 - checked before the search
+            fail(exc)
+    out_dir = _out_dir(out_dir)
     quiet_libraries()
-    with progress_bar(enabled=not as_json) as step:
+    with progress_bar(enabled=not as_json) as step, stdout_to_stderr():
         try:
             req = load_requirements(file)
             step("searching the design space", None)
@@ -145,10 +162,9 @@ def solve(
         except Exception as exc:  # noqa: BLE001 - mapped to exit codes
             fail(exc)
     if out_dir is not None:
-        write_outputs(result, out_dir)
-        export_beside_report(req, result, export, out_dir)
+        write_outputs(result, out_dir, extra=lambda folder: export_beside_report(req, result, export, folder))
     if as_json:
-        print(json.dumps(result.to_dict(), indent=2))
+        print(dumps(result.to_dict()))
     else:
         print_result(out, result, out_dir)
     if result.status is SolutionStatus.infeasible:
@@ -178,7 +194,7 @@ def serve_curve(
     except Exception as exc:  # noqa: BLE001
         fail(exc)
     if as_json:
-        print(json.dumps(to_json(curves), indent=2))
+        print(dumps(to_json(curves)))
     else:
         print_curves(out, curves)
 
@@ -190,18 +206,19 @@ def report(
                                                     "report.html (default: next to result.json).")] = None,
 ) -> None:
     """Re-render report.md and report.html from a result.json."""
-    from synth.report import write_report
+    from synth.cli.output import write_report_set
+    from synth.report.schema import read_result
     from synth.results import Result
-    from synth.spec.loader import read_document
 
     try:
-        data, _ = read_document(result_file)
+        target = check_target(out_dir or result_file.parent)
+        data = read_result(result_file)  # bounded, strict JSON, every shape problem named
         try:
             result = Result.from_dict(data)
         except DecodeError as exc:
             raise SpecError([Problem(str(result_file), exc.path, f"{exc.message} (not a result.json written by "
                                                                    "`synth solve -o`?)")]) from None
-        written = write_report(result, out_dir or result_file.parent)
+        written = write_report_set(result, result_file, target)
     except Exception as exc:  # noqa: BLE001
         fail(exc)
     for path in written:
@@ -235,7 +252,12 @@ def pareto(
     if not 1 <= points <= 50:
         err.print(f"error: --points must be within [1, 50], got {points}")
         raise typer.Exit(EXIT_BAD_INPUT)
-    with progress_bar(enabled=not as_json) as step:
+    if not time_limit > 0 or time_limit == float("inf"):
+        err.print(f"error: --time-limit must be a finite number > 0 seconds, got {time_limit}")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    out_dir = _out_dir(out_dir)
+    quiet_libraries()
+    with progress_bar(enabled=not as_json) as step, stdout_to_stderr():
         try:
             req = load_requirements(file)
             front = pareto_front(req, x=x, y=y, points=points, seed=seed, time_limit_s=time_limit, progress=step)
@@ -244,29 +266,45 @@ def pareto(
     if out_dir is not None:
         from synth.report.plots import pareto_png
 
-        out_dir.mkdir(parents=True, exist_ok=True)
-        (out_dir / "pareto.json").write_text(json.dumps(to_json(front), indent=2))
-        (out_dir / "pareto.png").write_bytes(pareto_png(to_json(front)))
+        with OutputSet(out_dir) as output:
+            output.path("pareto.json").write_text(dumps(to_json(front)))
+            output.path("pareto.png").write_bytes(pareto_png(to_json(front)))
+            output.commit()
     if as_json:
-        print(json.dumps(to_json(front), indent=2))
+        print(dumps(to_json(front)))
     else:
         print_pareto(out, front)
 
 
-def write_outputs(result, out_dir: Path) -> None:
-    """design.yaml (accepted by `synth eval --design`), result.json and the report."""
+def write_outputs(result, out_dir: Path, *, extra=None) -> None:
+    """design.yaml (accepted by `synth eval --design`), result.json, the report and `extra`
+    (a function writing more files into the new set's folder), as one set: a complete set
+    replaces the old one, or nothing changes."""
     import yaml
 
     from synth.report import write_report
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    data = result.to_dict()
-    (out_dir / "result.json").write_text(json.dumps(data, indent=2))
-    write_report(result, out_dir)
-    if result.design is not None:
-        header = (f"# Design chosen by synth solve ({result.method.value}, status {result.status.value}, "
-                  f"seed {result.seed})\n")
-        (out_dir / "design.yaml").write_text(header + yaml.safe_dump(result.design, sort_keys=False))
+    with OutputSet(out_dir) as output:
+        output.path("result.json").write_text(dumps(result.to_dict()))
+        write_report(result, output.folder)
+        if result.design is not None:
+            header = (f"# Design chosen by synth solve ({result.method.value}, status {result.status.value}, "
+                      f"seed {result.seed})\n")
+            output.path("design.yaml").write_text(header + yaml.safe_dump(result.design, sort_keys=False))
+        if extra is not None:
+            extra(output.folder)
+        output.commit()
+
+
+def _out_dir(out_dir: Path | None) -> Path | None:
+    """-o checked before any search: exit 2 naming it when it cannot become the output folder."""
+    if out_dir is None:
+        return None
+    try:
+        return check_target(out_dir)
+    except SpecError as exc:
+        fail(exc)
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -296,7 +334,10 @@ register_interop_commands(app)
 
 
 def run() -> None:
-    """Console script: exit with main()'s code."""
+    """Console script: exit with main()'s code; Ctrl-C exits 130 at once, leaving no partial output."""
+    from synth.cli.output import stop_on_interrupt
+
+    stop_on_interrupt()
     sys.exit(main())
 
 

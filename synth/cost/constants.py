@@ -271,3 +271,81 @@ HOST_INTERFACES = {
     "usb3": {"host_link_gbps": 0.4, "host_link_latency_us": 0.35, "host_link_pj_per_bit": 6.3,
              "host_phy_area_mm2": 1.44, "host_phy_power_w": 0.05, "runtime_overhead_us": 850.0},
 }
+
+
+# --- what an override may be --------------------------------------------------------------------
+# Closed ranges [low, high] per overridable constant: wide enough for any real node or price
+# (about 100x either side of the defaults), narrow enough that every figure computed from them
+# stays finite and positive where it must (no division by zero, no log of 0, no float64
+# overflow); tests/spec checks that every overridable name has a range.
+OVERRIDE_RANGES: dict[str, tuple[float, float]] = {
+    "mac_energy_scale": (1e-3, 100.0),
+    "sram_energy_scale": (1e-3, 100.0),
+    "area_scale": (1e-3, 100.0),
+    "sram_mm2_per_mib": (1e-3, 1e3),
+    "nominal_voltage_v": (0.2, 2.0),
+    "min_voltage_v": (0.2, 2.0),
+    "max_voltage_v": (0.2, 2.0),
+    "max_clock_ghz": (0.01, 100.0),
+    "wafer_cost_usd": (1.0, 1e7),
+    "defect_density_per_cm2": (0.0, 100.0),
+    "pe_area_overhead": (0.01, 1e3),
+    "pe_energy_overhead": (0.01, 1e3),
+    "sram_pj_per_64b_at_8kb": (1e-3, 1e4),
+    "sram_energy_size_exponent": (0.0, 2.0),
+    "sram_bank_kib": (1.0, 1 << 20),
+    "vector_lane_area_um2_45nm": (0.0, 1e6),
+    "vector_op_energy_pj_45nm": (0.0, 1e4),
+    "layer_dispatch_cycles": (0.0, 1e9),
+    "overhead_area_fraction": (0.0, 0.95),
+    "leakage_w_per_mm2": (0.0, 10.0),
+    "max_die_area_mm2": (1.0, 1e4),
+    "wafer_diameter_mm": (50.0, 1000.0),
+    "package_cost_usd": (0.0, 1e6),
+    "interposer_cost_usd": (0.0, 1e6),
+    "service_life_years": (0.01, 100.0),
+    "electricity_usd_per_kwh": (0.0, 100.0),
+    # The physics of issue 11 (docs/cost-model.md): DVFS anchor and guardband, uncore, buffers,
+    # residency, and the host link (0 GB/s: on the SoC, no link).
+    "dvfs_anchor_clock_ghz": (0.01, 100.0),
+    "dvfs_anchor_voltage_v": (0.2, 2.0),
+    "voltage_guardband": (0.0, 0.5),
+    "control_area_mm2_45nm": (0.0, 1e3),
+    "clock_tree_fraction": (0.0, 10.0),
+    "accumulator_bank_kib": (0.125, 1 << 20),
+    "stream_buffer_tiles": (1.0, 64.0),
+    "weight_residency": (0.0, 1.0),
+    "host_link_gbps": (0.0, 1e5),
+    "host_link_latency_us": (0.0, 1e6),
+    "host_link_pj_per_bit": (0.0, 1e4),
+    "host_phy_area_mm2": (0.0, 1e4),
+    "host_phy_power_w": (0.0, 1e4),
+    "runtime_overhead_us": (0.0, 1e7),
+}
+
+
+def override_problems(node_nm: int, overrides: dict[str, float]) -> list[tuple[str, str]]:
+    """(override name, what must hold and what was given) for every bad override: unknown names,
+    values outside OVERRIDE_RANGES, and pairs that must stay ordered once the node's defaults
+    fill in what is not overridden (min_voltage_v <= max_voltage_v; a die that fits the wafer)."""
+    found: list[tuple[str, str]] = []
+    for name, value in overrides.items():
+        if name not in OVERRIDE_RANGES:
+            continue  # unknown names are reported by the schema
+        low, high = OVERRIDE_RANGES[name]
+        if not (isinstance(value, (int, float)) and math.isfinite(value) and low <= value <= high):
+            found.append((name, f"must be within [{low:g}, {high:g}], got {value!r}"))
+    if node_nm not in NODES_NM:
+        return found
+    rejected = {name for name, _ in found}
+    tech = technology(node_nm, {k: v for k, v in overrides.items() if k in OVERRIDE_RANGES and k not in rejected})
+    if tech.min_voltage_v > tech.max_voltage_v:
+        key = "min_voltage_v" if "min_voltage_v" in overrides else "max_voltage_v"
+        found.append((key, f"min_voltage_v <= max_voltage_v must hold, got (min_voltage_v="
+                           f"{tech.min_voltage_v:g}, max_voltage_v={tech.max_voltage_v:g})"))
+    wafer_area = math.pi * (tech.wafer_diameter_mm / 2) ** 2
+    if tech.max_die_area_mm2 > wafer_area / 4:
+        key = "max_die_area_mm2" if "max_die_area_mm2" in overrides else "wafer_diameter_mm"
+        found.append((key, f"max_die_area_mm2 <= a quarter of the wafer's area must hold, got (max_die_area_mm2="
+                           f"{tech.max_die_area_mm2:g}, wafer_diameter_mm={tech.wafer_diameter_mm:g})"))
+    return found

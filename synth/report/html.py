@@ -6,12 +6,19 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Mapping
-from html import escape
+from html import escape as _escape_html
 from typing import Any
 
 from synth.report.blocks import Figure, Paragraph, Report, Table
+from synth.report.markdown import strip_controls
 from synth.report.plots import render_png
 from synth.report.sections import build_report
+
+
+def escape(text: Any) -> str:
+    """HTML-escaped text without control characters (ESC, BEL, NUL are not HTML)."""
+    return _escape_html(strip_controls(str(text)))
+
 
 NUMERIC = re.compile(r"^[+\-]?[\d,]*\.?\d+(e[+\-]?\d+)?( ?%| [A-Za-z/0-9]+)?$|^—$|^inf$")
 

@@ -7,6 +7,7 @@ Markdown and HTML both render the Report built here, so they print the same numb
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -244,4 +245,9 @@ def _pct_label(p: float | None) -> str:
 
 
 def _slug(name: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_" else "_" for c in name) or "workload"
+    """A file-name stem for a workload: its name when that is safe, else a cleaned name plus a
+    hash of the name, so two names never share a file (`img.v1` and `img_v1`)."""
+    slug = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_" for c in name)[:60]
+    if slug == name:
+        return slug
+    return f"{slug or 'workload'}-{hashlib.sha256(name.encode()).hexdigest()[:10]}"

@@ -6,9 +6,12 @@ checked while the document is composed, before any value is built, so a hostile 
 rejected in milliseconds. Events come from libyaml when PyYAML was built with it (about five
 times faster than the pure-Python parser); the composer that applies the limits is PyYAML's.
 
-Two departures from YAML 1.1, both as in YAML 1.2 and JSON: `1e3` is a number (YAML 1.1 reads
-it as a string, so a JSON file with 1e-05 would fail), and a key given twice in one mapping is
-an error (YAML 1.1 silently keeps the last value).
+Departures from YAML 1.1, as in YAML 1.2 and JSON: `1e3` is a number (YAML 1.1 reads it as a
+string, so a JSON file with 1e-05 would fail); a key given twice in one mapping is an error
+(YAML 1.1 silently keeps the last value); and the plain scalars whose meaning YAML 1.1 and 1.2
+disagree on are errors that say how to write them: base-60 numbers (`1:30`, 90 in YAML 1.1),
+`yes/no/on/off` (booleans in YAML 1.1, strings in 1.2) and leading-zero integers (`012`, octal
+in YAML 1.1).
 """
 
 from __future__ import annotations
@@ -44,11 +47,46 @@ class _LimitError(Exception):
     pass
 
 
+_AMBIGUOUS_TAG = "tag:synth:yaml-1.1-scalar"
+_BASE_60 = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
+_YES_NO = re.compile(r"^(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)$")
+_OCTAL = re.compile(r"^[-+]?0[0-9_]+$")
+
+
+class Yaml11Scalar(str):
+    """A plain scalar YAML 1.1 and 1.2 read differently; `parse_text` reports each one."""
+
+    line: int = 0
+    column: int = 0
+
+    def advice(self) -> str:
+        text = str(self)
+        if _YES_NO.match(text):
+            return (f"{text!r} is a boolean in YAML 1.1 but a string in YAML 1.2; write true or false, "
+                    f"or quote it (\"{text}\") for text")
+        if _BASE_60.match(text):
+            seconds = 0.0
+            for part in text.lstrip("+-").replace("_", "").split(":"):
+                seconds = seconds * 60 + float(part)
+            sign = "-" if text.startswith("-") else ""
+            return (f"{text!r} is a base-60 number in YAML 1.1 ({sign}{seconds:g}) but a string in YAML "
+                    f"1.2; write the number (e.g. {sign}{seconds:g}), or quote it (\"{text}\") for text")
+        return (f"{text!r} is octal in YAML 1.1 but decimal in YAML 1.2; write it without the leading "
+                f"zero (e.g. {int(text.replace('_', ''), 10)}), or quote it (\"{text}\") for text")
+
+
 class _Resolver(Resolver):
-    """PyYAML's resolver plus exponent floats; the resolver table is copied, not shared."""
+    """PyYAML's resolver plus exponent floats; the resolver table is copied, not shared.
+    Plain scalars that YAML 1.1 and 1.2 read differently resolve to a tag of their own."""
 
     yaml_implicit_resolvers = {first: list(entries) for first, entries in
                                Resolver.yaml_implicit_resolvers.items()}
+
+    def resolve(self, kind, value, implicit):  # noqa: ANN001 - PyYAML signature
+        if kind is ScalarNode and implicit[0] and (
+                _BASE_60.match(value) or _YES_NO.match(value) or _OCTAL.match(value)):
+            return _AMBIGUOUS_TAG
+        return super().resolve(kind, value, implicit)
 
 
 for _first in "-+0123456789.":
@@ -128,7 +166,28 @@ def _loader(events: type) -> type:
             _Resolver.__init__(self)
 
     Loader.__name__ = Loader.__qualname__ = f"_Bounded{events.__name__}Loader"
+    Loader.add_constructor(_AMBIGUOUS_TAG, _construct_ambiguous)
     return Loader
+
+
+def _construct_ambiguous(_loader, node: ScalarNode) -> Yaml11Scalar:  # noqa: ANN001
+    value = Yaml11Scalar(node.value)
+    value.line, value.column = node.start_mark.line + 1, node.start_mark.column + 1
+    return value
+
+
+def _ambiguous(value: Any, path: str, found: list[tuple[str, Yaml11Scalar]]) -> None:
+    """Every Yaml11Scalar in `value` (a plain document, at most MAX_DEPTH deep) with its key path."""
+    if isinstance(value, Yaml11Scalar):
+        found.append((path, value))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, Yaml11Scalar):
+                found.append((f"{path}.{key}" if path else str(key), key))
+            _ambiguous(item, f"{path}.{key}" if path else str(key), found)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _ambiguous(item, f"{path}[{i}]", found)
 
 
 _PythonLoader = _loader(_PythonEvents)
@@ -179,12 +238,23 @@ def parse_text(text: str, source: str) -> Any:
     except _LimitError as exc:
         raise SpecError([Problem(source, "", f"input too large or too deep: {exc}")]) from None
     except yaml.YAMLError as exc:
-        raise SpecError([Problem(source, "", f"not valid YAML: {_yaml_message(exc)}")]) from None
+        message = _yaml_message(exc)
+        if "nesting depth" in message:  # libyaml >= 0.2.5 stops at its own depth limit first
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            raise SpecError([Problem(source, "", f"input too large or too deep: must nest at most "
+                                     f"{MAX_DEPTH} levels deep, got deeper{where}")]) from None
+        raise SpecError([Problem(source, "", f"not valid YAML: {message}")]) from None
     except RecursionError:
         raise SpecError([Problem(source, "", f"must nest at most {MAX_DEPTH} levels deep")]) from None
     if _count_expanded(data, MAX_NODES) > MAX_NODES:
         raise SpecError([Problem(source, "", f"input too large: must have at most {MAX_NODES} values "
                                  "once aliases are expanded, got more; is it an alias bomb?")])
+    found: list[tuple[str, Yaml11Scalar]] = []
+    _ambiguous(data, "", found)
+    if found:
+        raise SpecError([Problem(source, path, f"line {value.line}, column {value.column}: {value.advice()}")
+                         for path, value in found])
     return data
 
 

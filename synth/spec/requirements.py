@@ -1,24 +1,32 @@
 """The requirements format (DESIGN.md): what the user's inference service needs.
 
-Pydantic models at the boundary; everything is frozen after validation. `synth schema`
-prints the JSON Schema generated from these classes, and docs/requirements.md is generated
-from that schema.
+Pydantic models at the boundary; everything is frozen after validation. What each key means is
+written once, in its `Field(description=...)`: `synth schema` prints the JSON Schema generated
+from these classes, and docs/requirements.md is generated from that schema (synth.docs).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import AfterValidator, Discriminator, Field, Tag, field_validator, model_validator
 
-from synth.cost.constants import HOST_INTERFACES, OVERRIDABLE, PRECISIONS
+from synth.cost.accuracy import DROP_FACTOR, UNKNOWN_INT8_DROP_PCT
+from synth.cost.constants import HOST_INTERFACES, PRECISIONS
 from synth.cost.memory import CATALOG
 from synth.spec.fields import (
     MAX_LIST,
+    AreaMm2,
+    BudgetFloat,
     Dim,
+    EnergyPjPerBit,
+    LatencyMs,
+    Magnitude,
     Name,
-    NonNegativeFloat,
-    PositiveFloat,
+    Percent,
+    PriceUsd,
+    Rate,
     Strict,
 )
 from synth.vocabulary import DataflowName, Objective, PrecisionName, Scenario
@@ -26,31 +34,33 @@ from synth.vocabulary import DataflowName, Objective, PrecisionName, Scenario
 
 # --- inline layers -----------------------------------------------------------------------------
 class _LayerBase(Strict):
-    name: Name
-    count: Annotated[int, Field(ge=1, le=1000)] = 1
+    name: Name = Field(description='Layer name, unique within the model.')
+    count: Annotated[int, Field(ge=1, le=1000)] = Field(1, description=(
+        "How many identical layers in a row (e.g. transformer blocks)."))
 
 
 class GemmLayer(_LayerBase):
     """A fully connected layer: (m x k) activations per sample times (k x n) weights."""
 
-    type: Literal["gemm"]
-    m: Dim = 1
-    k: Dim
-    n: Dim
+    type: Literal["gemm"] = Field(description='`gemm`: a fully connected layer.')
+    m: Dim = Field(1, description='Activation rows per sample (tokens); a batch of B gives B·m rows.')
+    k: Dim = Field(description='Input features.')
+    n: Dim = Field(description='Output features.')
 
 
 class ConvLayer(_LayerBase):
     """A 2-D convolution on an h x w x c_in input (square kernel)."""
 
-    type: Literal["conv"]
-    h: Dim
-    w: Dim
-    c_in: Dim
-    c_out: Dim
-    kernel: Annotated[int, Field(ge=1, le=64)]
-    stride: Annotated[int, Field(ge=1, le=64)] = 1
-    padding: Annotated[int, Field(ge=0, le=64)] = 0
-    groups: Annotated[int, Field(ge=1, le=100_000)] = 1
+    type: Literal["conv"] = Field(description='`conv`: a 2-D convolution.')
+    h: Dim = Field(description='Input height.')
+    w: Dim = Field(description='Input width.')
+    c_in: Dim = Field(description='Input channels.')
+    c_out: Dim = Field(description='Output channels.')
+    kernel: Annotated[int, Field(ge=1, le=64)] = Field(description='Kernel height and width (square).')
+    stride: Annotated[int, Field(ge=1, le=64)] = Field(1, description='Stride.')
+    padding: Annotated[int, Field(ge=0, le=64)] = Field(0, description='Zero padding on each side.')
+    groups: Annotated[int, Field(ge=1, le=100_000)] = Field(1, description=(
+        "Channel groups; must divide c_in and c_out."))
 
     @model_validator(mode="after")
     def _shapes(self) -> ConvLayer:
@@ -66,13 +76,13 @@ class ConvLayer(_LayerBase):
 class DepthwiseLayer(_LayerBase):
     """A depthwise convolution: one k x k filter per channel."""
 
-    type: Literal["depthwise"]
-    h: Dim
-    w: Dim
-    channels: Dim
-    kernel: Annotated[int, Field(ge=1, le=64)]
-    stride: Annotated[int, Field(ge=1, le=64)] = 1
-    padding: Annotated[int, Field(ge=0, le=64)] = 0
+    type: Literal["depthwise"] = Field(description='`depthwise`: one k × k filter per channel.')
+    h: Dim = Field(description='Input height.')
+    w: Dim = Field(description='Input width.')
+    channels: Dim = Field(description='Input and output channels.')
+    kernel: Annotated[int, Field(ge=1, le=64)] = Field(description='Kernel height and width (square).')
+    stride: Annotated[int, Field(ge=1, le=64)] = Field(1, description='Stride.')
+    padding: Annotated[int, Field(ge=0, le=64)] = Field(0, description='Zero padding on each side.')
 
     @model_validator(mode="after")
     def _shapes(self) -> DepthwiseLayer:
@@ -85,21 +95,25 @@ class DepthwiseLayer(_LayerBase):
 class MatmulLayer(_LayerBase):
     """Activation x activation products (attention QK^T, AV): per head (m x k) @ (k x n)."""
 
-    type: Literal["matmul", "attention"]
-    m: Dim
-    k: Dim
-    n: Dim
-    heads: Annotated[int, Field(ge=1, le=1024)] = 1
+    type: Literal["matmul", "attention"] = Field(description=(
+        "`matmul` (or its alias `attention`): both operands are activations."))
+    m: Dim = Field(description='Rows of the left operand, per head.')
+    k: Dim = Field(description='Inner dimension, per head.')
+    n: Dim = Field(description='Columns of the right operand, per head.')
+    heads: Annotated[int, Field(ge=1, le=1024)] = Field(1, description=(
+        "Independent products (attention heads)."))
 
 
 class VectorLayer(_LayerBase):
     """Element-wise work on the vector unit (softmax, norms, pooling, residual adds)."""
 
-    type: Literal["vector", "elementwise"]
-    elements: Dim
-    ops_per_element: Annotated[int, Field(ge=1, le=1000)] = 1
-    input_elements: Annotated[int, Field(ge=0, le=10**12, description="Elements read; 0 means the same "
-                                         "as `elements`.")] = 0
+    type: Literal["vector", "elementwise"] = Field(description=(
+        "`vector` (or its alias `elementwise`): work on the vector unit."))
+    elements: Dim = Field(description='Output elements per sample.')
+    ops_per_element: Annotated[int, Field(ge=1, le=1000)] = Field(1, description=(
+        "Operations per output element."))
+    input_elements: Annotated[int, Field(ge=0, le=10**12)] = Field(0, description=(
+        "Elements read per sample; 0 means the same as `elements`."))
 
 
 LayerSpec = Annotated[
@@ -111,10 +125,16 @@ LayerSpec = Annotated[
 class InlineModel(Strict):
     """A model written out layer by layer."""
 
-    name: Name
-    layers: Annotated[list[LayerSpec], Field(min_length=1, max_length=2000)]
-    extra_params: Annotated[int, Field(ge=0, le=10**12)] = 0
-    accuracy_drop_pct: dict[str, NonNegativeFloat] | None = None
+    name: Name = Field(description='Name of the model.')
+    layers: Annotated[list[LayerSpec], Field(min_length=1, max_length=2000)] = Field(description=(
+        "The layers in execution order (one of the layer types below, chosen by `type`)."))
+    extra_params: Annotated[int, Field(ge=0, le=10**12)] = Field(0, description=(
+        "Stored parameters that are not GEMM weights (biases, norms, embeddings): they count for "
+        "residency and DRAM capacity."))
+    accuracy_drop_pct: dict[str, Percent] | None = Field(None, description=(
+        "Points lost per workload precision, e.g. `{int8: 0.8}`. A precision not given follows the int8 "
+        "figure (times " + ", ".join(f"{k} {v:g}" for k, v in DROP_FACTOR.items())
+        + f"); with no int8 figure, int8 loses {UNKNOWN_INT8_DROP_PCT:g}."))
 
     @field_validator("accuracy_drop_pct")
     @classmethod
@@ -140,7 +160,9 @@ class OnnxModel(Strict):
     """An ONNX file (relative paths from the requirements file's folder); `inputs` pins whole input
     shapes, `dims` symbolic dimensions by name; a symbolic batch dimension is pinned to 1."""
 
-    onnx: Annotated[str, Field(min_length=1, max_length=4096)]
+    onnx: Annotated[str, Field(min_length=1, max_length=4096)] = Field(description=(
+        "Path of an ONNX file (relative to the requirements file), imported with the `onnx` package "
+        "(docs/interop.md)."))
     inputs: Annotated[dict[Annotated[str, Field(max_length=256)], Annotated[list[Dim], Field(max_length=8)]],
                       Field(max_length=64)] | None = Field(None, description="Whole shapes of graph inputs by "
                                                            "name, e.g. {input: [1, 3, 224, 224]}.")
@@ -149,11 +171,12 @@ class OnnxModel(Strict):
 
 
 def _model_kind(value) -> str:
+    # A dict when validating a file; a model instance when an object is validated again.
     if isinstance(value, str):
         return "builtin"
-    if isinstance(value, dict) and "onnx" in value:
+    if isinstance(value, OnnxModel) or (isinstance(value, dict) and "onnx" in value):
         return "onnx"
-    return "inline" if isinstance(value, dict) else "builtin"
+    return "inline" if isinstance(value, (dict, InlineModel)) else "builtin"
 
 
 ModelSpec = Annotated[
@@ -167,22 +190,37 @@ ModelSpec = Annotated[
 class Workload(Strict):
     """One inference service with its scenario and service-level agreement."""
 
-    name: Name
-    model: ModelSpec
-    scenario: Annotated[Scenario, Field(strict=False)]
-    latency_ms: PositiveFloat | None = None
-    percentile: Annotated[float, Field(gt=0, lt=100)] | None = None
-    qps: PositiveFloat | None = None
-    max_accuracy_drop_pct: NonNegativeFloat | None = None
+    name: Name = Field(description='Name of the workload; the key of its plan in the design file.')
+    model: ModelSpec = Field(description=(
+        "The model: a built-in model name, `{onnx: path}` or an inline `{name, layers}` model "
+        "(see *Models*)."))
+    scenario: Annotated[Scenario, Field(strict=False)] = Field(description=(
+        "MLPerf Inference scenario (see *Scenarios*)."))
+    latency_ms: LatencyMs | None = Field(None, description=(
+        "Latency bound, ms, at the workload's percentile. Required for server, not allowed for "
+        "offline."))
+    percentile: Annotated[float, Field(gt=0, lt=100)] | None = Field(None, description=(
+        "Percentile the latency bound applies to; default by scenario (see *Scenarios*)."))
+    qps: Rate | None = Field(None, description=(
+        "server: Poisson arrival rate (required); offline: the least throughput, inferences/s. "
+        "Not allowed for single_stream and multi_stream."))
+    max_accuracy_drop_pct: Percent | None = Field(None, description=(
+        "Largest accuracy loss allowed, percentage points against fp32: only precisions within it"
+        " are candidates."))
 
 
 # --- technology and budgets ------------------------------------------------------------------------
 class TechnologySpec(Strict):
-    node_nm: Literal[28, 16, 7, 5] = 7
-    # How queries reach the accelerator (constants.HOST_INTERFACES): its preset constants are
-    # merged under `overrides` (a key given in overrides wins).
-    host_interface: Literal["on_soc", "pcie3_x16", "pcie4_x16", "pcie2_x1", "usb3"] = "on_soc"
-    overrides: dict[str, NonNegativeFloat] = Field(default_factory=dict)
+    node_nm: Literal[28, 16, 7, 5] = Field(7, description=(
+        "Process node, nm: sets the per-node constants (docs/cost-model.md §10.2) and the highest"
+        " clock."))
+    host_interface: Literal["on_soc", "pcie3_x16", "pcie4_x16", "pcie2_x1", "usb3"] = Field("on_soc", description=(
+        "How queries reach the accelerator: its link bandwidth, latency, energy, PHY and runtime cost "
+        "(docs/cost-model.md); the preset's constants are merged under `overrides` (a key given there wins)."))
+    overrides: dict[str, float] = Field(default_factory=dict, description=(
+        "Cost-model constants to replace, `name: value` (names in *Overridable constants*)."))
+
+    # Names, ranges and ordered pairs are checked per key by synth.spec.checks.
 
     @model_validator(mode="before")
     @classmethod
@@ -194,31 +232,31 @@ class TechnologySpec(Strict):
                 data = {**data, "overrides": {**preset, **given}}
         return data
 
-    @field_validator("overrides")
-    @classmethod
-    def _known_constants(cls, value):
-        unknown = sorted(set(value) - set(OVERRIDABLE))
-        if unknown:
-            raise ValueError(f"keys must be cost constants (see docs/cost-model.md), got {unknown}")
-        return value
-
 
 class Budgets(Strict):
     """Limits for the whole accelerator unit (all its chips together)."""
 
-    power_w: PositiveFloat | None = None  # peak (TDP) power
-    average_power_w: PositiveFloat | None = None  # power at the required load (a thermal budget)
-    area_mm2: PositiveFloat | None = None  # total silicon area
-    unit_cost_usd: PositiveFloat | None = None
+    power_w: BudgetFloat | None = Field(None, description=(
+        "Peak power (TDP) of all chips together, W."))  # peak (TDP) power
+    average_power_w: BudgetFloat | None = Field(None, description=(
+        "Power at the required load of all chips together, W: idle floor plus every workload's dynamic "
+        "power at its rate (a phone's thermal budget)."))
+    area_mm2: BudgetFloat | None = Field(None, description=(
+        "Silicon area of all chips together, mm²."))  # total silicon area
+    unit_cost_usd: BudgetFloat | None = Field(None, description=(
+        "Unit cost of all chips together (dies, memory, package), USD."))
 
 
 # --- design space --------------------------------------------------------------------------------
 class Range(Strict):
     """A range of a design variable, expanded to a grid (see synth.spec.space)."""
 
-    min: Annotated[float, Field(gt=0, le=1e6, allow_inf_nan=False)] | None = None
-    max: Annotated[float, Field(gt=0, le=1e6, allow_inf_nan=False)] | None = None
-    step: Annotated[float, Field(ge=1e-6, le=1e6, allow_inf_nan=False)] | None = None
+    min: Annotated[float, Field(gt=0, le=1e6, allow_inf_nan=False)] | None = Field(None, description=(
+        "Lowest value (default per variable, see *Grids*)."))
+    max: Annotated[float, Field(gt=0, le=1e6, allow_inf_nan=False)] | None = Field(None, description=(
+        "Highest value (default per variable, see *Grids*)."))
+    step: Annotated[float, Field(ge=1e-6, le=1e6, allow_inf_nan=False)] | None = Field(None, description=(
+        "Grid spacing: min, min + step, … and max. Without it, see *Grids*."))
 
     @model_validator(mode="after")
     def _ordered(self) -> Range:
@@ -228,11 +266,11 @@ class Range(Strict):
 
 
 def _list_or_range(value) -> str:
-    return "range" if isinstance(value, dict) else "list"
+    return "range" if isinstance(value, (dict, Range)) else "list"
 
 
 IntList = Annotated[list[Annotated[int, Field(ge=1, le=65536)]], Field(min_length=1, max_length=MAX_LIST)]
-FloatList = Annotated[list[PositiveFloat], Field(min_length=1, max_length=MAX_LIST)]
+FloatList = Annotated[list[Magnitude], Field(min_length=1, max_length=MAX_LIST)]
 IntChoice = Annotated[Union[Annotated[IntList, Tag("list")], Annotated[Range, Tag("range")]],
                       Discriminator(_list_or_range)]
 FloatChoice = Annotated[Union[Annotated[FloatList, Tag("list")], Annotated[Range, Tag("range")]],
@@ -242,14 +280,18 @@ FloatChoice = Annotated[Union[Annotated[FloatList, Tag("list")], Annotated[Range
 class InlineMemory(Strict):
     """A memory option not in the catalog."""
 
-    name: Name
-    bandwidth_gbps: PositiveFloat
-    pj_per_bit: PositiveFloat
-    capacity_gib: PositiveFloat = 16.0
-    phy_area_mm2: NonNegativeFloat = 0.0
-    cost_usd: NonNegativeFloat = 0.0
-    needs_interposer: bool = False
-    background_w: NonNegativeFloat = 0.0
+    name: Name = Field(description='Name of the memory.')
+    bandwidth_gbps: Magnitude = Field(description='Bandwidth per chip, GB/s (10⁹ bytes/s).')
+    pj_per_bit: EnergyPjPerBit = Field(description='Access and I/O energy per bit transferred, pJ.')
+    capacity_gib: Magnitude = Field(16.0, description=(
+        "Capacity per chip, GiB; all workloads' weights must fit."))
+    phy_area_mm2: AreaMm2 = Field(0.0, description=(
+        "On-die PHY and controller area, mm² (does not shrink with the node)."))
+    cost_usd: PriceUsd = Field(0.0, description='Price of the memory devices for one chip, USD.')
+    needs_interposer: bool = Field(False, description=(
+        "Whether the memory needs a silicon interposer (HBM): adds its cost to the package."))
+    background_w: AreaMm2 = Field(0.0, description=(
+        "Standby power of the memory devices per chip, W (drawn whenever the chip is on)."))
 
 
 def _memory_kind(value) -> str:
@@ -275,18 +317,32 @@ MemorySpec = Annotated[
 class Space(Strict):
     """The design space: each variable an explicit list or a {min, max[, step]} range."""
 
-    array_dims: IntChoice | None = None
-    array_rows: IntChoice | None = None
-    array_cols: IntChoice | None = None
-    cores: IntChoice | None = None
-    dataflows: Annotated[list[DataflowName], Field(min_length=1, max_length=3)] | None = None
+    array_dims: IntChoice | None = Field(None, description=(
+        "Square systolic arrays: the candidate sizes (rows = cols)."))
+    array_rows: IntChoice | None = Field(None, description=(
+        "Array rows, for rectangular arrays (with `array_cols`; every pair is a candidate)."))
+    array_cols: IntChoice | None = Field(None, description=(
+        "Array columns, for rectangular arrays (with `array_rows`)."))
+    cores: IntChoice | None = Field(None, description='Cores (arrays) per chip.')
+    dataflows: Annotated[list[DataflowName], Field(min_length=1, max_length=3)] | None = Field(
+        None, description=(
+        "Dataflows: weight (`ws`), output (`os`) or input (`is`) stationary."))
     precisions: Annotated[list[PrecisionName],
-                          Field(min_length=1, max_length=5)] | None = None
-    clock_ghz: FloatChoice | None = None
-    sram_mib: FloatChoice | None = None
-    memories: Annotated[list[MemorySpec], Field(min_length=1, max_length=32)] | None = None
-    batch: IntChoice | None = None
-    chips: IntChoice | None = None
+                          Field(min_length=1, max_length=5)] | None = Field(None, description=(
+        "PE types; `int8+fp16` is a mixed PE that runs int8, fp16 and int8+fp16 workloads and "
+        "costs the area of both."))
+    clock_ghz: FloatChoice | None = Field(None, description=(
+        "Clock, GHz; at most the node's highest clock. The voltage is the lowest that reaches it "
+        "on the node's DVFS curve."))
+    sram_mib: FloatChoice | None = Field(None, description=(
+        "On-chip SRAM per chip, MiB (shared by its cores)."))
+    memories: Annotated[list[MemorySpec], Field(min_length=1, max_length=32)] | None = Field(None, description=(
+        "Off-chip memory options: catalog names (case-insensitive) or inline memories (see "
+        "*Memory catalog*)."))
+    batch: IntChoice | None = Field(None, description=(
+        "Batch sizes (the most queries a replica runs at once)."))
+    chips: IntChoice | None = Field(None, description=(
+        "Chip counts; the chips are identical and each runs every workload."))
 
     @model_validator(mode="after")
     def _array_shape(self) -> Space:
@@ -300,12 +356,19 @@ class Space(Strict):
 class Requirements(Strict):
     """A requirements file: what the service needs, and where to search."""
 
-    name: Annotated[str, Field(min_length=1, max_length=120)]
-    objective: Annotated[Objective, Field(strict=False)] = Objective.min_power
-    technology: TechnologySpec = Field(default_factory=TechnologySpec)
-    budgets: Budgets = Field(default_factory=Budgets)
-    workloads: Annotated[list[Workload], Field(min_length=1, max_length=16)]
-    space: Space = Field(default_factory=Space)
+    name: Annotated[str, Field(min_length=1, max_length=120)] = Field(description=(
+        "Name of the requirements; shown in reports."))
+    objective: Annotated[Objective, Field(strict=False)] = Field(Objective.min_power, description=(
+        "What to optimise among the designs that meet every requirement (see *Objectives*)."))
+    technology: TechnologySpec = Field(default_factory=TechnologySpec, description=(
+        "Process node and cost-model constants."))
+    budgets: Budgets = Field(default_factory=Budgets, description=(
+        "Limits on the whole accelerator; each one optional."))
+    workloads: Annotated[list[Workload], Field(min_length=1, max_length=16)] = Field(description=(
+        "The inference services. All run on the same hardware at the same time, each with its own"
+        " requirements; names must be unique."))
+    space: Space = Field(default_factory=Space, description=(
+        "Where to search: the candidate values of every design variable."))
 
     @field_validator("workloads")
     @classmethod
@@ -319,4 +382,13 @@ class Requirements(Strict):
     @property
     def node_nm(self) -> int:
         return self.technology.node_nm
+
+    def replace(self, changes: Mapping[str, Any]) -> Requirements:
+        """A new Requirements with `changes` (key path -> value) applied and the whole document
+        validated as `load_requirements` does: `req.replace({"workloads.ranker.qps": 2000})`.
+        See synth.spec.derive; raises SpecError listing every problem."""
+        # derive needs the cost model, the model zoo and the grids, which import this module
+        from synth.spec.derive import replace_requirements
+
+        return replace_requirements(self, changes)
 

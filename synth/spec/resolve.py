@@ -10,8 +10,10 @@ from synth.cost.memory import MemoryOption
 from synth.errors import Problem, SpecError
 from synth.models import BUILTIN_MODELS, Layer, Model
 from synth.models.onnx.source import onnx_model_for_requirements
+from synth.spec.checks import cross_problems
 from synth.spec.design import Design, WorkloadPlan
-from synth.spec.requirements import InlineModel, OnnxModel, Requirements, Scenario, Workload
+from synth.spec.fields import MAX_LAYER_ELEMENTS, MAX_MODEL_OPS
+from synth.spec.requirements import InlineModel, OnnxModel, Requirements, Workload
 from synth.spec.space import memory_option
 
 
@@ -38,33 +40,36 @@ def resolve_model(spec, source: str, path: str) -> Model:
 
 
 def check_requirements(req: Requirements, source: str) -> None:
-    """Every cross-key problem of a requirements file at once (models resolve, grids non-empty)."""
-    problems: list[Problem] = []
+    """Every cross-key problem of a requirements file at once (scenario keys, models resolve and
+    stay within the size bounds, overrides)."""
+    problems = cross_problems(req.model_dump(mode="json", warnings=False), source)
     for i, workload in enumerate(req.workloads):
-        problems.extend(_scenario_problems(workload, source, f"workloads[{i}]"))
-        try:
-            resolve_model(workload.model, source, f"workloads[{i}].model")
-        except SpecError as exc:
-            problems.extend(exc.problems)
+        if isinstance(workload.model, InlineModel):
+            problems.extend(model_size_problems(resolve_model(workload.model, source, ""), source,
+                                                f"workloads[{i}].model"))
     if problems:
         raise SpecError(problems)
 
 
-def _scenario_problems(workload: Workload, source: str, key: str) -> list[Problem]:
-    """Keys a scenario needs or does not take (MLPerf Inference scenarios)."""
-    found, scenario = [], workload.scenario
-    if scenario is Scenario.server:
-        for name in ("qps", "latency_ms"):
-            if getattr(workload, name) is None:
-                found.append(Problem(source, f"{key}.{name}", "is required for scenario server (Poisson "
-                                     "arrivals at qps, latency bound at the percentile), got nothing"))
-    if scenario is Scenario.offline and workload.latency_ms is not None:
-        found.append(Problem(source, f"{key}.latency_ms", "must be absent for scenario offline (it measures "
-                             f"throughput; use scenario server for a latency bound), got {workload.latency_ms}"))
-    if scenario in (Scenario.single_stream, Scenario.multi_stream) and workload.qps is not None:
-        found.append(Problem(source, f"{key}.qps", f"must be absent for scenario {scenario.value} (the next "
-                             f"query is issued when the previous completes), got {workload.qps}"))
-    return found
+def model_size_problems(model: Model, source: str, path: str) -> list[Problem]:
+    """A model's work stays where float64 counts it exactly and int64 holds every product."""
+    problems, total = [], 0
+    for j, (gemm, count) in enumerate(zip(model.gemms(), model.counts)):
+        work = gemm.macs * count + gemm.vector_ops * count
+        sizes = {"weights": gemm.weight_elements, "inputs": gemm.input_elements,
+                 "outputs": gemm.output_elements}
+        large = {name: size for name, size in sizes.items() if size * count > MAX_LAYER_ELEMENTS}
+        if work > MAX_MODEL_OPS or large:
+            what = (f"{work:.3g} MACs and vector ops (count x per-sample)" if work > MAX_MODEL_OPS else
+                    ", ".join(f"{size * count:.3g} {name} elements" for name, size in large.items()))
+            problems.append(Problem(source, f"{path}.layers[{j}]", f"must do at most {MAX_MODEL_OPS:.3g} "
+                                    f"operations and touch at most {MAX_LAYER_ELEMENTS:.3g} elements per "
+                                    f"operand per inference (docs/requirements.md, *Limits*), got {what}"))
+        total += work
+    if total > MAX_MODEL_OPS and not problems:
+        problems.append(Problem(source, f"{path}.layers", f"must do at most {MAX_MODEL_OPS:.3g} operations "
+                                f"per inference in all layers together, got {total:.3g}"))
+    return problems
 
 
 def accuracy_table(workload: Workload) -> dict[str, float] | None:

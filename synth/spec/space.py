@@ -12,9 +12,11 @@ import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from synth.cost.constants import DATAFLOWS, PRECISIONS, Technology
+from synth.cost.constants import DATAFLOWS, PE_SUPPORTS, PRECISIONS, Technology
 from synth.cost.memory import CATALOG, MemoryOption
 from synth.errors import Problem, SpecError
+from synth.models import BUILTIN_MODELS
+from synth.spec.fields import MAX_BATCH, MAX_HARDWARE_POINTS, MAX_TABLE_CELLS, MAX_WORKLOAD_POINTS
 from synth.spec.requirements import InlineMemory, Range, Requirements
 
 MAX_GRID = 1024  # values per variable after expansion
@@ -125,8 +127,10 @@ def memory_option(spec: str | InlineMemory) -> MemoryOption:
     return MemoryOption(**spec.model_dump())
 
 
-def design_grid(req: Requirements, tech: Technology, source: str = "<requirements>") -> Grid:
-    """Expand the requirements' space into explicit grids; raises SpecError on empty grids."""
+def design_grid(req: Requirements, tech: Technology, source: str = "<requirements>", *,
+                check_size: bool = True) -> Grid:
+    """Expand the requirements' space into explicit grids; raises SpecError on empty grids and,
+    with check_size, on a space beyond the format's size limits (synth.spec.fields)."""
     space, problems = req.space, []
     common = dict(source=source, problems=problems)
     if space.array_rows is not None:
@@ -160,6 +164,65 @@ def design_grid(req: Requirements, tech: Technology, source: str = "<requirement
         chips=_expand(space.chips, key="chips", kind="int", default=DEFAULT_CHIPS, low_default=1,
                       high_default=8, **common),
     )
+    if grid.batch and grid.batch[-1] > MAX_BATCH:
+        problems.append(Problem(source, "space.batch", f"batch sizes must be <= {MAX_BATCH} (the serving "
+                                f"simulator's limit), got {grid.batch[-1]}"))
+    if check_size:
+        problems += _size_problems(grid, req, source)
     if problems:
         raise SpecError(problems)
     return grid
+
+
+def _per_replica_cores(grid: Grid) -> tuple[int, ...]:
+    """Cores per replica the search considers: the space's core counts and powers of two."""
+    most = max(grid.cores)
+    return tuple(sorted(set(grid.cores) | {2**i for i in range(int(math.log2(most)) + 1)}))
+
+
+def table_cells(grid: Grid, layers: int) -> int:
+    """Cells of the largest per-layer table the search builds for a workload of `layers` layers:
+    [shape, dataflow, cores per replica, batch, layer] cycles, or [batch, precision, (SRAM, cores
+    per replica, cores), layer] DRAM traffic (synth.solve.options). Memory is about 150 bytes a
+    cell (the cost core's temporaries), so MAX_TABLE_CELLS bounds a run's peak memory."""
+    per_replica = _per_replica_cores(grid)
+    share_keys = len(grid.sram_mib) * sum(1 for c in per_replica for n in grid.cores if c <= n)
+    precisions = len({q for pe in grid.precisions for q in PE_SUPPORTS[pe]})
+    cycles = len(grid.array_shapes) * len(grid.dataflows) * len(per_replica) * len(grid.batch)
+    traffic = (len(grid.batch) + 1) * precisions * share_keys
+    return max(cycles, traffic) * layers
+
+
+def _layer_count(model) -> int:  # noqa: ANN001 - a validated ModelSpec
+    if isinstance(model, str):
+        return len(BUILTIN_MODELS[model]().layers) if model in BUILTIN_MODELS else 0
+    return len(getattr(model, "layers", ()))
+
+
+def _size_problems(grid: Grid, req: Requirements, source: str) -> list[Problem]:
+    """The space is small enough to build and search in bounded memory and time (see docs)."""
+    workloads = len(req.workloads)
+    axes = {"array shapes": len(grid.array_shapes), "cores": len(grid.cores), "dataflows": len(grid.dataflows),
+            "precisions": len(grid.precisions), "clock_ghz": len(grid.clock_ghz), "sram_mib": len(grid.sram_mib),
+            "memories": len(grid.memories), "chips": len(grid.chips)}
+    points = math.prod(axes.values())
+    sizes = " x ".join(f"{n} {name}" for name, n in axes.items())
+    if points > MAX_HARDWARE_POINTS:
+        return [Problem(source, "space", f"must give at most {MAX_HARDWARE_POINTS:,} hardware points, got "
+                        f"{points:,} ({sizes}); narrow a range or shorten a list")]
+    if points * len(grid.batch) * workloads > MAX_WORKLOAD_POINTS:
+        return [Problem(source, "space", f"hardware points x batch sizes x workloads must be at most "
+                        f"{MAX_WORKLOAD_POINTS:,}, got {points * len(grid.batch) * workloads:,} ({sizes} x "
+                        f"{len(grid.batch)} batch sizes x {workloads} workloads); narrow a range or shorten "
+                        "a list")]
+    found = []
+    for i, workload in enumerate(req.workloads):
+        layers = _layer_count(workload.model)
+        cells = table_cells(grid, layers)
+        if cells > MAX_TABLE_CELLS:
+            found.append(Problem(source, f"workloads[{i}].model", f"its {layers} layers over this space need "
+                                 f"{cells:,} table cells, at most {MAX_TABLE_CELLS:,} are allowed (layers x "
+                                 f"array shapes x dataflows x cores per replica x batch sizes, or layers x batch "
+                                 f"sizes x precisions x sram_mib x core pairs); narrow space.cores, "
+                                 f"space.sram_mib or space.batch, or use fewer layers"))
+    return found

@@ -8,7 +8,8 @@ are found by walking the schema and left out.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import UnionType
@@ -129,15 +130,24 @@ def _locate(root: type[BaseModel], loc: tuple) -> _Place:
             annotation, path = field.annotation, f"{path}.{part}" if path else part
             next_discriminator = field.discriminator if isinstance(field.discriminator, str) else None
         elif get_origin(inner) is dict:
-            annotation, path = get_args(inner)[1], f"{path}.{part}" if path else str(part)
+            annotation, path = get_args(inner)[1], f"{path}.{_key(part)}" if path else _key(part)
         elif get_origin(inner) in (Union, UnionType) and part in (tagged := _branches(inner, discriminator)):
             annotation, branches = tagged[part], tagged
         elif _is_branch(part):
             continue
         else:
-            annotation, path = None, f"{path}.{part}" if path else str(part)
+            annotation, path = None, f"{path}.{_key(part)}" if path else _key(part)
         discriminator = next_discriminator
     return _Place(path, annotation, discriminator, branches)
+
+
+def _key(part: Any) -> str:
+    """A key as it appears in a key path: quoted when it is empty or holds spaces, dots,
+    brackets or control characters, so that the path shows it."""
+    text = str(part)
+    if text and all(c.isalnum() or c in "_-+" for c in text):
+        return text
+    return json.dumps(text)
 
 
 def _branch_words(branches: dict[str, Any]) -> str:
@@ -163,6 +173,7 @@ def _message(error: dict, place: _Place, root: type[BaseModel]) -> tuple[str, st
     got = f"got {format_value(given)}"
     if kind == "extra_forbidden":
         key = str(error["loc"][-1])
+        path = path or _key(key)
         allowed = list(_locate(root, error["loc"][:-1]).keys or ())
         close = difflib.get_close_matches(key, allowed, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
@@ -203,8 +214,13 @@ def _message(error: dict, place: _Place, root: type[BaseModel]) -> tuple[str, st
     return path, f"{error['msg']}, {got}"
 
 
-def validate_model(model: type[BaseModel], data: Any, source: str, *, prefix: str = "") -> BaseModel:
-    """Validate plain data against a spec model, or raise SpecError with every problem."""
+def validate_model(model: type[BaseModel], data: Any, source: str, *, prefix: str = "",
+                   cross_checks: Callable[[Any, str], list[Problem]] | None = None) -> BaseModel:
+    """Validate plain data against a spec model, or raise SpecError with every problem.
+
+    cross_checks(data, source): checks that span keys, run on the plain data when the schema
+    fails too, so that one pass reports every problem (those under a key the schema already
+    reported are left out)."""
     if data is None:
         raise SpecError([Problem(source, prefix, "must be a mapping of keys, got an empty document")])
     if not isinstance(data, Mapping):
@@ -218,7 +234,15 @@ def validate_model(model: type[BaseModel], data: Any, source: str, *, prefix: st
             path, message = _message(error, _locate(model, error["loc"]), model)
             full = f"{prefix}.{path}" if prefix and path else (prefix or path)
             problems.append(Problem(source, full, message))
+        if cross_checks is not None:
+            reported = {p.path for p in problems}
+            problems += [p for p in cross_checks(data, source) if not _under(p.path, reported)]
         raise SpecError(_unique(problems)) from None
+
+
+def _under(path: str, reported: set[str]) -> bool:
+    """`path` is one of `reported` or inside one of them."""
+    return any(path == r or path.startswith((r + ".", r + "[")) for r in reported)
 
 
 def _union_collapse(errors: list[dict]) -> list[dict]:
@@ -271,9 +295,10 @@ def _unique(problems: list[Problem]) -> list[Problem]:
     return result
 
 
-def load_document(model: type[BaseModel], source: str | Path | Mapping) -> tuple[BaseModel, str]:
+def load_document(model: type[BaseModel], source: str | Path | Mapping, *,
+                  cross_checks: Callable[[Any, str], list[Problem]] | None = None) -> tuple[BaseModel, str]:
     """Validate a file path or an in-memory mapping; returns (object, source name)."""
     if isinstance(source, Mapping):
-        return validate_model(model, source, "<mapping>"), "<mapping>"
+        return validate_model(model, source, "<mapping>", cross_checks=cross_checks), "<mapping>"
     data, name = read_document(source)
-    return validate_model(model, data, name), name
+    return validate_model(model, data, name, cross_checks=cross_checks), name

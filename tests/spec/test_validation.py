@@ -232,7 +232,7 @@ def test_rows_and_cols_give_every_pair():
 
 
 def test_cores_and_chips_ranges_expand_to_every_integer():
-    expanded = grid({"cores": {"min": 3, "max": 9}, "chips": {"max": 4}})
+    expanded = grid({"cores": {"min": 3, "max": 9}, "chips": {"max": 4}, "memories": ["lpddr5"]})
     assert expanded.cores == (3, 4, 5, 6, 7, 8, 9)
     assert expanded.chips == (1, 2, 3, 4)
 
