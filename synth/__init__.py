@@ -7,6 +7,7 @@ The solver layer (Pyomo, HiGHS, Optuna) loads on first use, so `synth check` sta
 from synth.api import evaluate, load_design, load_requirements
 from synth.errors import Problem, SpecError, SynthError
 from synth.results import Certificate, Evaluation, Relaxation, Result, Violation
+from synth.spec.derive import replace_requirements as derive
 from synth.vocabulary import Method, Objective, Scenario, SolutionStatus, Termination
 
 Status = SolutionStatus  # the name earlier releases exported
@@ -15,7 +16,7 @@ _SOLVE = ("ReportOptions", "SearchOptions", "report_data", "synthesize")
 
 __all__ = ["Certificate", "Evaluation", "Method", "Objective", "Problem", "Relaxation", "ReportOptions", "Result",
            "Scenario", "SearchOptions", "SolutionStatus", "SpecError", "Status", "SynthError", "Termination",
-           "Violation", "evaluate", "load_design", "load_requirements", "report_data", "synthesize"]
+           "Violation", "derive", "evaluate", "load_design", "load_requirements", "report_data", "synthesize"]
 
 
 def __getattr__(name: str):

@@ -31,13 +31,14 @@ PUBLIC = [
     "SynthError",  # base of every error synth raises on purpose
     "Termination",  # why a search stopped
     "Violation",  # Evaluation.violations items
+    "derive",  # a validated variant of a requirements object
     "evaluate",
     "load_design",
     "load_requirements",
     "report_data",
     "synthesize",
 ]
-FUNCTIONS = {"evaluate", "load_design", "load_requirements", "report_data", "synthesize"}
+FUNCTIONS = {"derive", "evaluate", "load_design", "load_requirements", "report_data", "synthesize"}
 ENUMS = {"Method", "Objective", "Scenario", "SolutionStatus", "Status", "Termination"}
 
 TINY_MODEL = {"name": "tiny", "layers": [

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from synth.errors import Problem, SpecError, format_value
+from synth.spec.design import Design
+from synth.spec.validate import validate_model
 
 MAX_RESULT_BYTES = 64 << 20
 _STATUS = {"infinite": math.inf, "negative_infinite": -math.inf, "undefined": math.nan}
@@ -180,9 +182,6 @@ def _number(mapping: dict, key: str, path: str, need) -> None:  # noqa: ANN001
 
 
 def _design_problems(design: dict, path: str, source: str) -> list[Problem]:
-    from synth.spec.design import Design  # the report layer may read the spec (STYLE rule 1)
-    from synth.spec.validate import validate_model
-
     try:
         validate_model(Design, design, source, prefix=path)
     except SpecError as exc:

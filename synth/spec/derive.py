@@ -1,6 +1,6 @@
 """A new requirements object from an old one, validated like a file.
 
-    req2 = req.replace({"workloads.ranker.qps": 2000, "budgets.power_w": None})
+    req2 = synth.derive(req, {"workloads.ranker.qps": 2000, "budgets.power_w": None})
 
 Keys are key paths as the error messages and docs/requirements.md write them: `a.b` is key `b`
 of mapping `a`; a workload is picked by its name (`workloads.ranker.qps`) or by its index

@@ -7,8 +7,7 @@ from these classes, and docs/requirements.md is generated from that schema (synt
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Literal, Union
 
 from pydantic import AfterValidator, Discriminator, Field, Tag, field_validator, model_validator
 
@@ -382,13 +381,4 @@ class Requirements(Strict):
     @property
     def node_nm(self) -> int:
         return self.technology.node_nm
-
-    def replace(self, changes: Mapping[str, Any]) -> Requirements:
-        """A new Requirements with `changes` (key path -> value) applied and the whole document
-        validated as `load_requirements` does: `req.replace({"workloads.ranker.qps": 2000})`.
-        See synth.spec.derive; raises SpecError listing every problem."""
-        # derive needs the cost model, the model zoo and the grids, which import this module
-        from synth.spec.derive import replace_requirements
-
-        return replace_requirements(self, changes)
 
