@@ -45,9 +45,6 @@ def _workload_problems(workload: Mapping, source: str, key: str) -> list[Problem
         known = ", ".join(BUILTIN_MODELS)
         found.append(Problem(source, f"{key}.model", f"must be a built-in model ({known}), an {{onnx: path}} "
                              f"or an inline {{name, layers}}, got {model!r}"))
-    if isinstance(model, Mapping) and "onnx" in model:
-        found.append(Problem(source, f"{key}.model.onnx", "ONNX import is not supported yet; use a built-in "
-                             "model (`synth models`) or an inline `layers:` table"))
     if scenario not in _SCENARIOS:
         return found
     if scenario == "server":
@@ -85,7 +82,8 @@ def _override_problems(spec: Mapping, source: str) -> list[Problem]:
         return found
     tech = technology(node, {k: float(v) for k, v in numbers.items() if k in OVERRIDE_RANGES
                              and not any(p.path.endswith("." + k) for p in found)})
-    volts = np.linspace(tech.min_voltage_v, tech.max_voltage_v, 512)
+    # The DVFS curve reads the fit at the signed-off voltage, (1 - guardband) x V (cost/constants.py).
+    volts = np.linspace(tech.min_voltage_v, tech.max_voltage_v, 512) * (1.0 - tech.voltage_guardband)
     a3, a2, a1, a0 = DELAY_FIT[node]
     delay = ((a3 * volts + a2) * volts + a1) * volts + a0
     if not (np.all(delay > 0) and np.all(np.diff(delay) <= 0)):

@@ -44,9 +44,14 @@ def check_requirements(req: Requirements, source: str) -> None:
     stay within the size bounds, overrides)."""
     problems = cross_problems(req.model_dump(mode="json", warnings=False), source)
     for i, workload in enumerate(req.workloads):
+        key = f"workloads[{i}].model"
         if isinstance(workload.model, InlineModel):
-            problems.extend(model_size_problems(resolve_model(workload.model, source, ""), source,
-                                                f"workloads[{i}].model"))
+            problems.extend(model_size_problems(resolve_model(workload.model, source, ""), source, key))
+        elif isinstance(workload.model, OnnxModel):  # the file is read (bounded) and imported now
+            try:
+                problems.extend(model_size_problems(resolve_model(workload.model, source, key), source, key))
+            except SpecError as exc:
+                problems.extend(exc.problems)
     if problems:
         raise SpecError(problems)
 

@@ -107,7 +107,8 @@ REQUIREMENTS_CASES: dict[str, tuple[str, ...]] = {
     "conv_groups_not_dividing_channels.yaml": ("workloads[0].model.layers[1]: groups must divide c_in and c_out",),
     "layer_missing_type.yaml": ("workloads[0].model.layers[1].type: required key is missing", "'conv'"),
     "layer_unknown_type.yaml": ("workloads[0].model.layers[1].type: must be one of", "got 'lstm'"),
-    "space_clock_above_node_max.yaml": ("space.clock_ghz: clocks must be <= 2.0 GHz", "got [3.0]"),
+    "space_clock_above_node_max.yaml": ("space.clock_ghz: clocks must be <= ", "the highest the 7 nm node reaches",
+                                        "got [3.0]"),
     # known bugs outside the input boundary (see BUGS)
     "space_range_max_overflows.yaml": ("space.sram_mib",),
     "rich_markup_in_key.yaml": ('"[/red]": unknown key',),
@@ -117,12 +118,12 @@ NO_COMMENT = {"empty.yaml", "binary_junk.yaml"}
 
 DESIGN_CASES: dict[str, tuple[str, ...]] = {
     "array_rows_zero.yaml": ("array_rows: must be >= 1, got 0",),
-    "clock_above_node_max.yaml": ("clock_ghz: must be <= 2.0 GHz", "7 nm", "got 9.0"),
+    "clock_above_node_max.yaml": ("clock_ghz: must be <= ", "the highest clock of the 7 nm node", "got 9.0"),
     "dataflow_unknown.yaml": ("dataflow: must be one of 'ws', 'os' or 'is', got 'xs'",),
     "plan_for_unknown_workload.yaml": ("workloads.chatbot: not a workload of the requirements",),
     "replicas_exceed_cores.yaml": ("workloads: replicas x cores_per_replica", "(4), got 10"),
     "precision_not_supported_by_pe.yaml": ("workloads.ranker.precision", "int8 PE", "got 'fp16'"),
-    "voltage_out_of_range.yaml": ("voltage_v: must be within [0.5, 0.85] V", "got 1.5"),
+    "voltage_out_of_range.yaml": ("voltage_v: must be within [", "] V", "got 1.5"),
     "sram_negative.yaml": ("sram_mib: must be > 0, got -4",),
     "unknown_key.yaml": ("array_col: unknown key", "did you mean 'array_cols'?"),
     "clock_missing.yaml": ("clock_ghz: required key is missing",),

@@ -130,7 +130,7 @@ def test_unknown_key_suggests_the_close_match(changes, path, suggestion):
 
 def test_unknown_key_without_a_close_match_lists_the_allowed_keys():
     [problem] = problems(requirements(budgets={"colour": "blue"}))
-    assert problem.message == "unknown key (allowed: power_w, area_mm2, unit_cost_usd)"
+    assert problem.message == "unknown key (allowed: power_w, average_power_w, area_mm2, unit_cost_usd)"
 
 
 # --- union-valued keys read as one rule ----------------------------------------------------------------
@@ -186,7 +186,7 @@ def test_inline_model_with_every_layer_type_loads():
 
 def test_range_space_values_and_an_inline_memory_load():
     space = {"array_rows": {"min": 16, "max": 128}, "array_cols": [32, 64], "cores": {"max": 8},
-             "clock_ghz": {"min": 0.5, "max": 1.5, "step": 0.25},
+             "clock_ghz": {"min": 0.5, "max": 1.25, "step": 0.25},
              "memories": ["lpddr5", {"name": "my-dram", "bandwidth_gbps": 100, "pj_per_bit": 8}]}
     req = synth.load_requirements(requirements(space=space))
     assert req.space.clock_ghz.step == 0.25 and req.space.array_cols == [32, 64]
@@ -252,9 +252,9 @@ def test_sram_range_expands_to_powers_of_two_including_fractions():
 
 
 def test_a_list_means_exactly_those_values():
-    expanded = grid({"batch": [8, 1, 4], "clock_ghz": [1.5, 0.7]})
+    expanded = grid({"batch": [8, 1, 4], "clock_ghz": [1.25, 0.7]})
     assert expanded.batch == (1, 4, 8)
-    assert expanded.clock_ghz == (0.7, 1.5)
+    assert expanded.clock_ghz == (0.7, 1.25)
 
 
 # --- the loader's limits hold for the pure-Python parser too -----------------------------------------------
