@@ -5,8 +5,10 @@ Exit codes: 0 ok, 2 bad input, 3 infeasible requirements, 1 anything else.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
+import time
 import warnings
 from pathlib import Path
 from typing import Annotated
@@ -155,10 +157,14 @@ def solve(
             step("searching the design space", None)
             options = SearchOptions(method=method, time_limit_s=time_limit, refine=not no_refine,
                                     refine_trials=trials, storage=storage)
+            started = time.perf_counter()
             result = synthesize(req, options, seed=seed)
             if out_dir is not None:
-                result = report_data(req, result, seed=seed, options=ReportOptions(tradeoffs=not no_tradeoffs),
-                                     progress=step)
+                report = ReportOptions(tradeoffs=not no_tradeoffs)
+                if time_limit is not None:  # --time-limit holds for the report's re-solves too
+                    left = max(0.05, time_limit - (time.perf_counter() - started))
+                    report = dataclasses.replace(report, sensitivity_time_s=left / 2, pareto_time_s=left / 2)
+                result = report_data(req, result, seed=seed, options=report, progress=step)
         except Exception as exc:  # noqa: BLE001 - mapped to exit codes
             fail(exc)
     if out_dir is not None:

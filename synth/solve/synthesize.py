@@ -39,17 +39,26 @@ def synthesize(requirements: Requirements, options: SearchOptions | None = None,
     if not 0 <= seed < 2**32:
         raise ValueError(f"seed must be within [0, 2**32 - 1], got {seed}")
     options = (options or SearchOptions()).with_changes(**changes)
+    started = time.perf_counter()
     # The refinement study's storage is opened and checked before the search (StorageError).
     study_storage = open_storage(options.storage) if options.refine else None
     result = _search(requirements, options, seed=seed)
     result = replace(result, requirements=requirements.model_dump(mode="json", exclude_none=True, warnings=False))
     if not options.refine or result.evaluation is None:
         return result
+    # A time limit the user gave holds for the whole run: refinement gets what the search left.
+    budget_s = options.refine_time_s
+    if options.time_limit_s is not None:
+        budget_s = max(0.0, min(budget_s, options.time_limit_s - (time.perf_counter() - started)))
     opts = space_options(requirements)
     refinement = refine(opts, result.evaluation, seed=seed, trials=options.refine_trials,
-                        time_limit_s=options.refine_time_s, storage=study_storage)
+                        time_limit_s=budget_s, storage=study_storage)
     improved = refinement.evaluation
-    return replace(result, refinement=refinement.summary,
+    notes = result.notes
+    if refinement.summary.own_trials < options.refine_trials:
+        notes += (f"refinement stopped by its time limit ({budget_s:.3g} s) after {refinement.summary.own_trials} "
+                  f"of {options.refine_trials} trials: a faster machine may refine further",)
+    return replace(result, refinement=refinement.summary, notes=notes,
                    evaluation=improved or result.evaluation,
                    design=improved.design if improved else result.design)
 

@@ -65,3 +65,19 @@ def test_the_report_trade_offs_do_not_depend_on_the_clock(slow_clock):
     slow = synth.report_data(req, base, seed=0)
     assert _without_timings(synth.Result.to_dict(fast)) == _without_timings(synth.Result.to_dict(slow))
     assert fast.pareto is not None and fast.pareto.points
+
+
+def test_the_time_limit_holds_for_search_and_refinement_together():
+    """--time-limit is a safety stop for the whole run: the refinement gets what the search left,
+    and a cut-short phase says so (certificate.termination, or a note)."""
+    req = synth.load_requirements(ROOT / "problems" / "search_ranking.yaml")
+    limit = 1.5
+    options = synth.SearchOptions(time_limit_s=limit, refine_trials=10_000)  # loads the solver first
+    started = time.perf_counter()
+    result = synth.synthesize(req, options, seed=0)
+    elapsed = time.perf_counter() - started
+    # One exact check or one refinement trial may finish after the limit: allow a second of slack.
+    assert elapsed <= limit + 1.0, elapsed
+    stopped = result.certificate.termination is synth.Termination.time_limit
+    refined_short = any("refinement stopped by its time limit" in note for note in result.notes)
+    assert stopped or refined_short, (result.certificate.termination, result.notes)
