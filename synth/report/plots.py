@@ -17,6 +17,7 @@ from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from synth.report.blocks import Figure
 from synth.report.fmt import finite, num
+from synth.report.plots_architecture import draw_architecture
 from synth.report.tradeoffs import pareto_figure
 
 DPI = 110
@@ -27,7 +28,8 @@ PLAIN = FuncFormatter(lambda v, _: f"{v:g}")
 
 def render_png(figure: Figure) -> bytes:
     """The figure drawn as a PNG."""
-    draw = {"pareto": _pareto, "batch": _batch, "load": _load, "breakdown": _breakdown}[figure.kind]
+    draw = {"pareto": _pareto, "batch": _batch, "load": _load, "breakdown": _breakdown,
+            "architecture": draw_architecture}[figure.kind]
     return _png(draw(figure.data))
 
 
@@ -134,6 +136,11 @@ def _load(data: dict[str, Any]) -> MplFigure:
         ax.axhline(data["bound_ms"], color=RED, linestyle=":", label=f"SLA {data['bound_ms']:g} ms")
     if data.get("target_qps"):
         ax.axvline(data["target_qps"], color=GREY, linestyle="--", label=f"target {data['target_qps']:g}/s")
+    if data.get("required_qps") and data["required_qps"] != data.get("target_qps"):
+        ax.axvline(data["required_qps"], color=GREY, linestyle="-.", label=f"with headroom {data['required_qps']:g}/s")
+    if data.get("break_qps"):
+        ax.axvline(data["break_qps"], color=RED, linestyle="--", linewidth=1,
+                   label=f"SLA breaks above {num(data['break_qps'])}/s")
     ax.set_xlabel("offered load (queries / s)")
     ax.set_ylabel("latency (ms)")
     ax.grid(True, alpha=0.3)
