@@ -6,7 +6,7 @@ from typing import Any
 
 from synth.report import fmt
 from synth.report.blocks import Figure, Paragraph, Section, Table
-from synth.report.measures import measures
+from synth.report.measures import measures, per_inferences
 from synth.report.view import ResultView, memory_name
 
 DATAFLOWS = {"ws": "weight stationary", "os": "output stationary", "is": "input stationary"}
@@ -67,6 +67,12 @@ def architecture_section(view: ResultView) -> Section:
                   "sustained throughput on the models is in sections 3 and 7.", tone="note")))
 
 
+def cost_text(usd_per_inference: Any) -> str:
+    """`0.4118 USD per billion inferences` (see measures.per_inferences)."""
+    amount, per = per_inferences(fmt.finite(usd_per_inference))
+    return fmt.MISSING if amount is None else f"{fmt.num(amount)} {per}"
+
+
 def key_figures(view: ResultView) -> list[tuple[str, str]]:
     s = view.system
     power = s.get("power_w") or {}
@@ -76,7 +82,7 @@ def key_figures(view: ResultView) -> list[tuple[str, str]]:
         ("Silicon area", fmt.unit(s.get("area_mm2"), "mm2")),
         ("Unit cost", fmt.unit(s.get("unit_cost_usd"), "USD")),
         ("Energy per inference", fmt.unit(s.get("energy_mj_per_inference"), "mJ")),
-        ("Cost per million inferences", fmt.unit(_per_million(s.get("cost_per_inference_usd")), "USD")),
+        ("Cost per inference", cost_text(s.get("cost_per_inference_usd"))),
         ("Throughput at the required load", fmt.unit(s.get("throughput_ips"), "inferences/s")),
     ]
 
@@ -91,7 +97,7 @@ def seed_measures_table(view: ResultView) -> Table:
             ("Sustained TOPS/W (sustained TOPS / average power)", fmt.num(m.sustained_tops_per_w)),
             ("Energy per operation", fmt.unit(m.pj_per_op, "pJ/op")),
             ("Energy per inference", fmt.unit(m.energy_mj_per_inference, "mJ")),
-            ("Cost per million inferences", fmt.unit(m.usd_per_million, "USD"))]
+            ("Cost per inference", cost_text(view.system.get("cost_per_inference_usd")))]
     for w in view.workloads:
         lat = w.get("latency_ms") or {}
         rows.append((f"{w.get('name')}: latency p50 / p90 / p99",
@@ -127,8 +133,3 @@ def benchmark_section(view: ResultView) -> Section:
                              "Peak power, area and unit cost of one chip by component.", "breakdown",
                              {"panels": bars}))
     return Section("benchmark", "7. Benchmark: predicted performance", tuple(blocks))
-
-
-def _per_million(usd: Any) -> float | None:
-    x = fmt.finite(usd)
-    return None if x is None else x * 1e6

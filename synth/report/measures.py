@@ -56,6 +56,16 @@ def measures(evaluation: Mapping[str, Any]) -> Measures:
         energy_mj_per_inference=energy, usd_per_million=cost * 1e6 if cost is not None else None)
 
 
+def per_inferences(usd_per_inference: float | None) -> tuple[float | None, str]:
+    """A cost per inference in readable units: USD per million inferences, or per billion or
+    trillion when that is under a cent (4.118e-10 USD -> 0.4118 USD per billion inferences)."""
+    if usd_per_inference is None:
+        return None, "USD per million inferences"
+    scales = ((1e6, "million"), (1e9, "billion"), (1e12, "trillion"))
+    scale, name = next((s for s in scales if abs(usd_per_inference) * s[0] >= 0.01), scales[-1])
+    return usd_per_inference * scale, f"USD per {name} inferences"
+
+
 def application_class(latency_ms: float | None, qps: float | None, scenario: str) -> tuple[str, str]:
     """The row of the seed's QoS table a workload falls in (application, what it optimizes):
     no latency bound -> batch processing; a bound but no rate (one query at a time) -> face

@@ -15,7 +15,7 @@ from synth.report.blocks import Figure, Paragraph, Report, Section, Table
 from synth.report.checks import Check, required_rate, requirement_checks
 from synth.report.evidence import evidence_sections, relaxation_section
 from synth.report.hardware import architecture_section, benchmark_section, design_phrase
-from synth.report.measures import application_class, tuned_for
+from synth.report.measures import application_class, per_inferences, tuned_for
 from synth.report.view import ResultView, model_name
 
 SCENARIOS = {
@@ -67,7 +67,8 @@ def summary(view: ResultView, checks: list[Check]) -> str:
     words, _ = view.objective_words()
     value = fmt.unit(view.objective.get("value"), view.objective_unit)
     if view.objective_name == "min_cost_per_inference" and fmt.finite(view.objective.get("value")) is not None:
-        value = f"{fmt.num(fmt.finite(view.objective['value']) * 1e6)} USD per million inferences"
+        amount, per = per_inferences(fmt.finite(view.objective["value"]))
+        value = f"{fmt.num(amount)} {per}"
     text = f"{words[0].upper()}{words[1:]}: {value}, with {design_phrase(view.design)}."
     if checks:
         violated = [c.requirement for c in checks if c.verdict == "violated"]
