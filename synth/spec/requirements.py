@@ -174,10 +174,10 @@ class Workload(Strict):
     percentile: Annotated[float, Field(gt=0, lt=100)] | None = None
     qps: PositiveFloat | None = None
     max_accuracy_drop_pct: NonNegativeFloat | None = None
-    headroom_pct: Annotated[float, Field(ge=0, le=1000, description=(
+    headroom_pct: Annotated[float, Field(ge=0, le=1000)] | None = Field(None, description=(
         "Spare capacity asked for, percent of `qps`: the design must meet the latency bound (server) "
         "or the throughput (offline) at qps x (1 + headroom_pct / 100). Energy, power and cost per "
-        "inference stay at `qps`."))] | None = None
+        "inference stay at `qps`."))
 
     @property
     def required_qps(self) -> float | None:
