@@ -69,7 +69,8 @@ def architecture_section(view: ResultView) -> Section | None:
                              "Peak power (W)", "Area (mm2)", "Latency (ms)", "Capacity (inf/s)", "Utilization",
                              "Clock (GHz)", "Status"), tuple(table), marks=tuple(marks),
                             caption=f"{title}. The seed: {seed}. Latency: the worst workload at its "
-                                    "percentile; utilization: mean over workloads at the required load."))
+                                    "percentile; utilization: useful over peak MACs at the required load (the same "
+                                    "load in every row; section 5 has the headline design's full-batch figures)."))
     blocks.append(Figure("architecture", "The seed's architecture trade-offs for these requirements",
                          "Objective of the best design with each value fixed (bars; a cross: no design meets the "
                          "requirements with that value; a hatched bar: not proven optimal) and its tail latency "

@@ -67,9 +67,10 @@ def _pareto(data: dict[str, Any]) -> MplFigure:
     ax.scatter(xs, ys, color=BLUE, zorder=2, label="solved designs")
     cx, cy = data.get("chosen") or (None, None)
     if cx is not None and cy is not None:
-        ax.scatter([cx], [cy], marker="*", s=260, color=RED, edgecolor="black", zorder=3, label="chosen design")
-        ax.annotate(f"chosen\n({num(cx)}, {num(cy)})", (cx, cy), textcoords="offset points", xytext=(10, 12),
-                    fontsize=8)
+        ax.scatter([cx], [cy], marker="*", s=260, color=RED, edgecolor="black", zorder=3, label="headline design")
+        right = bool(xs) and cx >= (min(xs + [cx]) + max(xs + [cx])) / 2  # label inside the axes
+        ax.annotate(f"headline\n({num(cx)}, {num(cy)})", (cx, cy), textcoords="offset points",
+                    xytext=(-12 if right else 12, 12), ha="right" if right else "left", fontsize=8)
     if xs and min(xs) > 0 and max(xs) / min(xs) > 20:
         ax.set_xscale("log")
         ax.xaxis.set_major_formatter(PLAIN)
