@@ -44,3 +44,15 @@ def test_eval_with_layers_fits_80_columns_and_names_every_layer(tmp_path):
     position = 0
     for name in names:  # every name, in full and in order, once the folded lines are joined
         position = first_column.index(name, position) + len(name)
+
+
+def test_solve_and_tradeoffs_output_fit_80_columns():
+    env = {**os.environ, "COLUMNS": "80"}
+    face = str(ROOT / "problems" / "mobile_face_recognition.yaml")
+    for args in (["solve", face, "--no-refine"], ["tradeoffs", face, "--axes", "precision,cores"]):
+        done = subprocess.run([sys.executable, "-c", "import sys; from synth.cli import run; run()", *args],
+                              capture_output=True, text=True, env=env, timeout=600)
+        assert done.returncode == 0, done.stderr
+        assert max(len(line) for line in done.stdout.splitlines()) <= 80, done.stdout
+        assert "…" not in done.stdout
+    assert "int8+fp16" in done.stdout  # the longest precision name, whole

@@ -16,9 +16,6 @@ from rich.table import Table
 from synth.report.measures import application_class, measures, per_inferences, tuned_for
 from synth.results import Evaluation, ParetoFront
 
-STATUS_WORDS = {"optimal": "proven optimal", "feasible": "best found, not proven",
-                "infeasible": "proven infeasible", "unknown": "not decided"}
-
 
 def _num(value: float | None, digits: int = 4) -> str:
     """Engineering notation: 4 significant digits, an exponent that is a multiple of 3 outside
@@ -122,7 +119,7 @@ def print_evaluation(console: Console, ev: Evaluation, *, show_layers: bool = Fa
     else:
         console.print("[red]infeasible[/]:")
         for v in ev.violations:
-            console.print(f"  - {escape(str(v))}")
+            console.print(f"  - {escape(str(v))}", soft_wrap=False)
 
 
 def print_layers(console: Console, w) -> None:
@@ -148,23 +145,27 @@ def print_layers(console: Console, w) -> None:
 
 def print_result(console: Console, result, out_dir=None, requirements=None) -> None:
     cert = result.certificate
-    console.print(f"[bold]status[/]: {result.status.value} ({result.method.value}, seed {result.seed}, "
+
+    def say(*objects) -> None:  # prose wraps at the console's width, between words
+        console.print(*objects, soft_wrap=False)
+
+    say(f"[bold]status[/]: {result.status.value} ({result.method.value}, seed {result.seed}, "
                   f"{result.design_points:.3g} design points)")
     if result.evaluation is not None:
         print_evaluation(console, result.evaluation, requirements=requirements)
         gap = "n/a" if cert.gap is None else f"{cert.gap:.2e}"
         bound = "n/a" if cert.bound is None else _num(cert.bound, 6)
-        console.print(f"[bold]certificate[/]: objective {_num(cert.objective, 6)}, bound {bound}, gap {gap}; "
+        say(f"[bold]certificate[/]: objective {_num(cert.objective, 6)}, bound {bound}, gap {gap}; "
                       f"stopped: {cert.termination.value}; {cert.iterations} MILP solves, {cert.cuts} cuts, "
                       f"{cert.exact_checks} exact checks; build {cert.build_s:.2f} s, solve {cert.solve_s:.2f} s, "
                       f"checks {cert.check_s:.2f} s, total {cert.seconds:.2f} s")
         if cert.termination.value in ("time_limit", "work_limit"):
-            console.print(f"[yellow]stopped by a limit[/]: the design meets every requirement, but it is proven "
+            say(f"[yellow]stopped by a limit[/]: the design meets every requirement, but it is proven "
                           f"only within the gap ({gap}); raise --time-limit or narrow the space (report.md says "
                           "which axes)")
         if result.refinement and result.refinement.gain_pct:
             r = result.refinement
-            console.print(f"[bold]refinement[/]: {r.gain_pct:.2f} % better than the certified grid optimum "
+            say(f"[bold]refinement[/]: {r.gain_pct:.2f} % better than the certified grid optimum "
                           f"({_num(r.objective_before, 6)} -> {_num(r.objective_after, 6)}) after {r.trials} "
                           f"trials; changed {', '.join(r.changes)}")
         if result.alternatives:
@@ -176,17 +177,17 @@ def print_result(console: Console, result, out_dir=None, requirements=None) -> N
                 alt.add_row(str(i), _num(a.objective_value), f"{d['array_rows']}x{d['array_cols']}", str(d["cores"]),
                             d["dataflow"], d["precision"], f"{d['clock_ghz']:g}", f"{d['sram_mib']:g}", _memory(d),
                             str(d["chips"]))
-            console.print(alt)
+            say(alt)
     if cert.pruned:
-        console.print(f"pruned before the MILP (dominated in every figure): {escape('; '.join(cert.pruned))}")
+        say(f"pruned before the MILP (dominated in every figure): {escape('; '.join(cert.pruned))}")
     for note in cert.notes:
-        console.print(f"note: {escape(note)}")
+        say(f"note: {escape(note)}")
     if result.relaxation:
-        console.print("[bold red]No design meets every requirement.[/] Smallest relaxations, one at a time:")
+        say("[bold red]No design meets every requirement.[/] Smallest relaxations, one at a time:")
         for r in result.relaxation:
-            console.print(f"  - {escape(r.message)}")
+            say(f"  - {escape(r.message)}")
     if out_dir is not None and result.design is not None:
-        console.print(f"wrote {out_dir}/design.yaml and {out_dir}/result.json")
+        say(f"wrote {out_dir}/design.yaml and {out_dir}/result.json")
 
 
 def print_curves(console: Console, curves) -> None:
@@ -220,19 +221,24 @@ def print_pareto(console: Console, front: ParetoFront) -> None:
 
 
 def print_architecture(console: Console, rows, unit: str) -> None:
-    """The architecture trade-off rows, one table per axis."""
+    """The architecture trade-off rows, one table per axis (short headers: the title names the
+    units; "proven": optimal within the row's work budget, or proven infeasible)."""
     titles = {"array": "Systolic array size", "precision": "PE precision", "cores": "Core count and its clock",
               "batch": "Batch size"}
+    proven = {"optimal": "yes", "feasible": "no (budget)", "infeasible": "infeasible", "unknown": "no (budget)"}
     for axis, title in titles.items():
         mine = [r for r in rows if r.axis == axis]
         if not mine:
             continue
-        table = new_table(title, (axis, f"objective {unit}", "power W", "area mm2", "latency ms", "capacity/s",
-                                  "util.", "GHz", "status"), numeric=(1, 2, 3, 4, 5, 6, 7))
+        table = new_table(f"{title} (objective in {unit}; peak power W)",
+                          (axis, "objective", "W", "mm2", "ms", "inf/s", "util", "GHz", "proven"),
+                          numeric=(1, 2, 3, 4, 5, 6, 7))
+        table.columns[0].min_width = max(len(r.value) for r in mine)
+        table.columns[-1].min_width = max(len(proven.get(r.status.value, r.status.value)) for r in mine)
         for r in mine:
             m = r.metrics
             table.add_row(r.value, _num(r.objective), _num(m.get("peak_power_w")), _num(m.get("area_mm2")),
                           _num(m.get("latency_ms")), _num(m.get("capacity_ips")),
                           "-" if "utilization" not in m else f"{m['utilization']:.0%}", _num(m.get("clock_ghz")),
-                          STATUS_WORDS.get(r.status.value, r.status.value))
+                          proven.get(r.status.value, r.status.value))
         console.print(table)

@@ -67,7 +67,7 @@ def tradeoffs(
         print(json.dumps(to_json(rows), indent=2))
         return
     out.print(f"objective {req.objective.value} ({req.objective.unit}); each row: the best design with that "
-              f"value fixed, work budget {max_milp_solves} MILP solves x {milp_max_nodes} nodes")
+              f"value fixed, work budget {max_milp_solves} MILP solves x {milp_max_nodes} nodes", soft_wrap=False)
     print_architecture(out, rows, req.objective.unit)
     if out_dir is not None:
         out.print(f"wrote {out_dir}/tradeoffs.json and {out_dir}/tradeoffs.png")
