@@ -56,3 +56,20 @@ def test_solve_and_tradeoffs_output_fit_80_columns():
         assert max(len(line) for line in done.stdout.splitlines()) <= 80, done.stdout
         assert "…" not in done.stdout
     assert "int8+fp16" in done.stdout  # the longest precision name, whole
+
+
+def test_every_option_states_its_default():
+    """`--help` shows every default: typer prints `[default: ...]` for a value; an option whose
+    default is None (or a flag that is off) says in its help what happens without it."""
+    import typer
+
+    from synth.cli import app
+
+    missing = []
+    for name, command in typer.main.get_command(app).commands.items():
+        for param in command.params:
+            if param.param_type_name != "option" or param.required or param.is_flag:
+                continue
+            if param.default is None and "default" not in (param.help or ""):
+                missing.append(f"{name} {param.opts[0]}")
+    assert missing == []
