@@ -231,6 +231,7 @@ def batching_section(view: ResultView) -> Section:
                      fmt.num(sim.get("mean_batch"), 3), fmt.pct(sim.get("replica_busy_fraction"))))
         points = [p for p in view.curves(n).get("batch") or [] if isinstance(p, dict)]
         if points:
+            figures.append(_batch_table(n, w, points))
             figures.append(Figure(f"batch-{_slug(n)}", f"{n}: latency and throughput against batch size",
                                   f"Left: time to serve one full batch and, under the target load, the p50 and "
                                   f"p99 latency (batches whose capacity is below the load are unstable and not "
@@ -246,6 +247,21 @@ def batching_section(view: ResultView) -> Section:
                   "them together: larger batches amortise weight traffic and raise throughput, but every query "
                   "waits for the batch and for its longer service time.", tone="note"),
         *figures))
+
+
+def _batch_table(name: str, plan: dict, points: list[dict]) -> Table:
+    """The seed's batch-size table for this design: one full batch's latency, the throughput and
+    utilization of full batches, and the latency under the target load, at each batch size."""
+    rows = tuple((fmt.text(p.get("batch")), fmt.num(p.get("service_ms")), fmt.num(p.get("capacity_ips")),
+                  fmt.pct(p.get("utilization")), fmt.num(p.get("p50_ms")), fmt.num(p.get("p99_ms")))
+                 for p in points)
+    marks = tuple("chosen" if p.get("batch") == plan.get("batch") else "" for p in points)
+    return Table(("Batch", "Full batch (ms)", "Throughput, full batches (inf/s)", "Utilization, full batches",
+                  "p50 at the target (ms)", "p99 at the target (ms)"), rows, marks=marks,
+                 caption=f"{name}: the seed's batch trade-off on this design (everything else fixed). inf: "
+                         "that batch cannot carry the target load; a dash: no target load. One simulation per "
+                         "batch, so the chosen row's p99 can differ slightly from section 2's, whose run grows "
+                         "until its confidence interval decides the SLA.")
 
 
 def _memory_bound_share(layers: Any) -> float | None:
