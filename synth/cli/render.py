@@ -13,7 +13,6 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from synth.report.measures import application_class, measures, per_inferences, tuned_for
 from synth.results import Evaluation, ParetoFront
 
 
@@ -63,6 +62,9 @@ def print_models(console: Console, models) -> None:
 
 
 def print_evaluation(console: Console, ev: Evaluation, *, show_layers: bool = False, requirements=None) -> None:
+    # Lazy: importing synth.report loads matplotlib, which `synth check` and `--help` never need.
+    from synth.report.measures import application_class, measures, per_inferences, tuned_for
+
     console.print(f"[bold]Design[/]: {escape(design_line(ev.design))}", soft_wrap=False)
     chip = new_table("Chip and system", ("", "per chip", "system"), numeric=(1, 2))
     s, c = ev.system, ev.chip
