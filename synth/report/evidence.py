@@ -142,8 +142,9 @@ def refinement_section(view: ResultView) -> Section | None:
         say = (f"Refinement of the continuous knobs improved the objective by {fmt.pct_value(gain)} "
                f"({fmt.unit(r.get('objective_before'), u)} → {fmt.unit(r.get('objective_after'), u)}).")
     else:
-        say = (f"Refinement of the continuous knobs (clock and voltage, SRAM, batching timeout) found nothing "
-               f"better than the MILP's design in {fmt.text(r.get('trials'))} trials.")
+        say = (f"Refinement between the grid points, on the steps a designer can build (clock on the PLL step, "
+               f"supply on the regulator step, SRAM in whole banks, batching timeout on a timer tick), found "
+               f"nothing better than the MILP's design in {fmt.text(r.get('trials'))} trials.")
     blocks: list = [Paragraph(say), Table(("Refinement", "Value"), rows)]
     if changes:
         blocks.append(Table(("Knob", "Before", "After"), tuple(
