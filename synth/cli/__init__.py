@@ -23,6 +23,7 @@ from synth.cli.output import OutputSet, check_target, stdout_to_stderr
 from synth.cli.progress import progress_bar
 from synth.cli.render import print_curves, print_evaluation, print_models, print_pareto, print_result
 from synth.cli.sweep import sweep as _sweep
+from synth.cli.tradeoffs import tradeoffs as _tradeoffs
 from synth.errors import Problem, SpecError, SynthError
 from synth.results import DecodeError
 
@@ -71,7 +72,7 @@ def schema() -> None:
 
 @app.command()
 def models(as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
-           show: Annotated[str | None, typer.Option("--show", help="One model's layer table.")] = None) -> None:
+           show: Annotated[str | None, typer.Option("--show", help="One model's layer table (default: list every model).")] = None) -> None:
     """List the built-in models with parameters and MACs."""
     from synth.models import BUILTIN_MODELS
 
@@ -109,26 +110,27 @@ def eval_(
     if as_json:
         print(dumps(evaluation.to_dict()))
     else:
-        print_evaluation(out, evaluation, show_layers=layers)
+        print_evaluation(out, evaluation, show_layers=layers, requirements=req)
 
 
 @app.command()
 def solve(
     file: FileArg,
     out_dir: Annotated[Path | None, typer.Option("-o", "--out", help="Write design.yaml, result.json and "
-                                                    "the report (report.md, report.html) here.")] = None,
+                                                    "the report (report.md, report.html) here (default: print "
+                                                    "only).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     seed: Annotated[int, typer.Option(min=0, max=2**32 - 1, help="Seed of the solver, simulator and samplers.")] = 0,
-    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Seconds for the search.")] = None,
+    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Safety stop for the search, seconds (default: 120).")] = None,
     method: Annotated[str, typer.Option(help="milp | exhaustive | optuna | random")] = "milp",
     no_refine: Annotated[bool, typer.Option("--no-refine", help="Skip the continuous refinement.")] = False,
     storage: Annotated[str | None, typer.Option(help="Share the refinement study: a journal file path or "
-                                                   "a database URL (e.g. postgresql+psycopg://...).")] = None,
+                                                   "a database URL (e.g. postgresql+psycopg://...); default: in memory.")] = None,
     trials: Annotated[int, typer.Option(help="Refinement trials of this process.")] = 40,
     no_tradeoffs: Annotated[bool, typer.Option("--no-tradeoffs", help="With -o: skip the Pareto front and "
                                                "sensitivity table of the report (they re-solve).")] = False,
     export: Annotated[str | None, typer.Option("--export", help="With -o: also write the design for "
-                                                  "scalesim,timeloop,zigzag (comma-separated).")] = None,
+                                                  "scalesim,timeloop,zigzag (comma-separated; default: none).")] = None,
 ) -> None:
     """Find the lowest-cost design that meets the requirements, with its certificate."""
     from synth.api import load_requirements
@@ -172,7 +174,7 @@ def solve(
     if as_json:
         print(dumps(result.to_dict()))
     else:
-        print_result(out, result, out_dir)
+        print_result(out, result, out_dir, requirements=req)
     if result.status is SolutionStatus.infeasible:
         raise typer.Exit(EXIT_INFEASIBLE)
     if result.status is SolutionStatus.unknown:
@@ -183,7 +185,7 @@ def solve(
 def serve_curve(
     file: FileArg,
     design: Annotated[Path, typer.Option("--design", "-d", help="Design file (YAML or JSON).")],
-    workload: Annotated[str | None, typer.Option(help="Only this workload.")] = None,
+    workload: Annotated[str | None, typer.Option(help="Only this workload (default: every workload).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the curves as JSON.")] = False,
     seed: Annotated[int, typer.Option(min=0, max=2**32 - 1, help="Seed of the serving simulator.")] = 0,
 ) -> None:
@@ -237,12 +239,12 @@ def pareto(
     x: Annotated[str, typer.Option("--x", help="Swept metric: latency | throughput | power | area | unit_cost")],
     y: Annotated[str, typer.Option("--y", help="Optimized metric: power | area | unit_cost | energy | "
                                    "cost_per_inference | throughput | latency")],
-    points: Annotated[int, typer.Option(help="Bounds to sweep.")] = 6,
+    points: Annotated[int, typer.Option(help="Bounds to sweep (the report's front uses the same 4).")] = 4,
     seed: Annotated[int, typer.Option(min=0, max=2**32 - 1, help="Seed.")] = 0,
     time_limit: Annotated[float, typer.Option("--time-limit", help="Safety stop for the whole sweep, seconds "
                                               "(each point has a work budget; a point the stop cuts short "
                                               "is marked not proven).")] = 600.0,
-    out_dir: Annotated[Path | None, typer.Option("-o", "--out", help="Write pareto.json and pareto.png here.")] = None,
+    out_dir: Annotated[Path | None, typer.Option("-o", "--out", help="Write pareto.json and pareto.png here (default: print only).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the front as JSON.")] = False,
 ) -> None:
     """Sweep one requirement and re-solve: the trade-off front of two metrics."""
@@ -348,3 +350,4 @@ def run() -> None:
 
 
 app.command(name="sweep")(_sweep)
+app.command(name="tradeoffs")(_tradeoffs)

@@ -48,7 +48,7 @@ def import_command(
     model_file: Annotated[Path, typer.Argument(help="ONNX model file.", show_default=False)],
     dims: Annotated[str, typer.Option("--dims", help="Symbolic dimensions, e.g. N=1,seq=128.")] = "",
     out_file: Annotated[Path | None, typer.Option("-o", "--out", help="Write the layer table as an "
-                                                     "inline model (YAML) for a requirements file.")] = None,
+                                                     "inline model (YAML) for a requirements file (default: only print the table).")] = None,
     name: Annotated[str | None, typer.Option(help="Model name (default: the file name).")] = None,
 ) -> None:
     """Import an ONNX model: print its per-sample layer table; -o writes it as an inline model."""

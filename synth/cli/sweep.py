@@ -34,15 +34,15 @@ def sweep(
                                               "OUT/sweep.sqlite) or a URL, e.g. postgresql+psycopg://...")] = None,
     workers: Annotated[int, typer.Option("--workers", help="Local Dask worker processes (1 thread each).")] = 2,
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Use an existing Dask cluster: "
-                                                     "tcp://HOST:PORT.")] = None,
+                                                     "tcp://HOST:PORT (default: a local cluster of --workers processes).")] = None,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Solve again the variants that "
                                                "failed (error or unknown) in an earlier run.")] = False,
     check: Annotated[bool, typer.Option("--check", help="Validate the sweep file and every variant; solve "
                                         "nothing.")] = False,
     report: Annotated[str | None, typer.Option("--report", help="Re-render the outputs from this results "
-                                                  "database alone (file or URL); no sweep file needed.")] = None,
+                                                  "database alone (file or URL); no sweep file needed (default: run the sweep).")] = None,
     name: Annotated[str | None, typer.Option("--name", help="With --report: the sweep to render (when "
-                                                "the database holds several).")] = None,
+                                                "the database holds several; default: the only one).")] = None,
     variant_reports: Annotated[bool, typer.Option("--variant-reports/--no-variant-reports",
                                                   help="Write each variant's own report.html.")] = True,
 ) -> None:

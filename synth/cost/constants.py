@@ -159,6 +159,11 @@ class Technology:
     sram_energy_size_exponent: float = math.log(10) / math.log(128)
     # Accesses go to one bank; large buffers are banked (TPU v1 UB: 256-byte-wide rows) [U].
     sram_bank_kib: float = 256.0
+    # What a designer can build, for refinement's off-grid designs: SRAM in whole banks (above),
+    # a clock on the PLL's step and a supply on the regulator's step (rounded up, so the clock is
+    # still reached) [U].
+    pll_step_mhz: float = 1.0
+    regulator_step_mv: float = 5.0
     # Vector unit: one lane per array column per core (activation, pooling, normalization and the
     # depthwise path). Area: TPU v1 compute 30 % minus the matrix unit's quarter = 5 % of
     # <= 331 mm^2 for 256 lanes at 28 nm = 64,650 um^2 / 0.38 [D] (refs §2.1 [P]); energy per op: a

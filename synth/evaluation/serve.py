@@ -75,6 +75,8 @@ def serve(workload: Workload, plan: ResolvedPlan, service_s: np.ndarray, replica
            "mean_batch": result.mean_batch_size, "replica_busy_fraction": result.utilization,
            "sla_verdict": verdict.value}
     rate = result.achieved_throughput_qps if result.stable else capacity
+    if result.stable and workload.qps is not None:  # judged at qps x (1 + headroom); energy at qps
+        rate *= workload.qps / workload.required_qps
     mean_batch = result.mean_batch_size if result.stable else batch
     return Served(latency, result.percentile_s, rate, capacity, mean_batch, result.stable, LatencyMethod.simulated,
                   sim, verdict)
@@ -88,7 +90,7 @@ def simulate_for_sla(workload: Workload, table: np.ndarray, *, replicas: int, ba
     conditions (synth.serving.bounds) cannot meet the bound; a short fixed run gives its
     figures."""
     table = np.ascontiguousarray(table, dtype=float)
-    return _simulate_for_sla(workload.qps, workload.latency_ms, table.tobytes(), replicas, batch, timeout_s, seed,
+    return _simulate_for_sla(workload.required_qps, workload.latency_ms, table.tobytes(), replicas, batch, timeout_s, seed,
                              percentile)
 
 

@@ -35,7 +35,7 @@ class Figure:
     name: str  # file stem: plots/<name>.png
     title: str
     caption: str
-    kind: Literal["pareto", "batch", "load", "breakdown"]
+    kind: Literal["pareto", "batch", "load", "breakdown", "architecture"]
     data: dict[str, Any] = field(default_factory=dict)
 
 

@@ -77,11 +77,31 @@ def _workload_checks(view: ResultView, name: str) -> list[Check]:
         label = f"p{p:g} latency" if p is not None else "latency"
         checks.append(Check(f"{key}.latency_ms", label, fmt.as_float(req["latency_ms"]), value, "ms", upper=True))
     if req.get("qps") is not None and scenario in ("server", "offline"):
-        meaning = "arrival rate within capacity" if scenario == "server" else "offline throughput"
-        value = fmt.as_float(pred.get("capacity_ips")) if pred else None
-        checks.append(Check(f"{key}.qps", meaning, fmt.as_float(req["qps"]), value, "inferences/s", upper=False))
+        checks.append(_rate_check(key, scenario, req, pred))
     if req.get("max_accuracy_drop_pct") is not None:
         value = fmt.as_float(pred.get("accuracy_drop_pct")) if pred else None
         checks.append(Check(f"{key}.max_accuracy_drop_pct", "accuracy drop",
                             fmt.as_float(req["max_accuracy_drop_pct"]), value, "%", upper=True))
     return checks
+
+
+def required_rate(req: dict) -> float | None:
+    """The rate a workload must carry within its SLA: qps raised by headroom_pct."""
+    qps = fmt.finite(req.get("qps"))
+    return None if qps is None else qps * (1 + (fmt.finite(req.get("headroom_pct")) or 0.0) / 100)
+
+
+def _rate_check(key: str, scenario: str, req: dict, pred: dict) -> Check:
+    """Headroom as a requirement margin: a server workload's highest load within its SLA (the
+    evaluator's `max_qps_within_sla`; capacity when it was not searched), an offline workload's
+    capacity, each against qps x (1 + headroom_pct / 100). Within 1 % of it, throughput binds."""
+    headroom = fmt.finite(req.get("headroom_pct"))
+    extra = f" with {fmt.num(headroom)} % headroom" if headroom else ""
+    if scenario == "server" and fmt.finite(pred.get("max_qps_within_sla")) is not None:
+        meaning, value = f"highest load within the SLA{extra}", fmt.as_float(pred["max_qps_within_sla"])
+    elif scenario == "server":
+        meaning = f"arrival rate within capacity{extra} (highest load within the SLA not searched)"
+        value = fmt.as_float(pred.get("capacity_ips")) if pred else None
+    else:
+        meaning, value = f"offline capacity{extra}", fmt.as_float(pred.get("capacity_ips")) if pred else None
+    return Check(f"{key}.qps", meaning, required_rate(req), value, "inferences/s", upper=False)

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from synth.report import fmt
+from synth.report.architecture import architecture_section as architecture_tradeoffs_section
 from synth.report.blocks import Paragraph, Section, Table
 from synth.report.checks import Check
 from synth.report.tradeoffs import pareto_section, sensitivity_section
@@ -17,7 +18,8 @@ DESIGN_COLUMNS = ("Peak power (W)", "Area (mm2)", "Unit cost (USD)")
 
 def evidence_sections(view: ResultView, checks: list[Check]) -> list[Section]:
     found = [requirements_section(view, checks), certificate_section(view), refinement_section(view),
-             alternatives_section(view), sensitivity_section(view), pareto_section(view), notes_section(view)]
+             alternatives_section(view), architecture_tradeoffs_section(view), sensitivity_section(view),
+             pareto_section(view), notes_section(view)]
     return [s for s in found if s is not None]
 
 
@@ -54,7 +56,11 @@ def certificate_section(view: ResultView) -> Section | None:
             ("Build time", fmt.seconds(c.get("build_s"))), ("Solve time", fmt.seconds(c.get("solve_s"))),
             ("Check time", fmt.seconds(c.get("check_s"))), ("Total time", fmt.seconds(c.get("seconds"))),
             ("Method", fmt.text(c.get("method"))))
+    rows += (("Why the search stopped", fmt.text(c.get("termination"))),)
     blocks: list = [Table(("Certificate", "Value"), rows), Paragraph(_certificate_meaning(view, attribute))]
+    stopped = stopped_early(view)
+    if stopped:
+        blocks.append(Paragraph(stopped, tone="warn"))
     blocks += [Paragraph(str(n), tone="note") for n in c.get("notes") or []]
     if c.get("pruned"):
         blocks.append(Paragraph("Options removed before the MILP was built, each dominated in every figure by "
@@ -77,6 +83,47 @@ def _certificate_meaning(view: ResultView, attribute: str) -> str:
             f"{fmt.unit(c['objective'], u)}; so none can be more than the gap ({fmt.pct(c.get('gap'), 2)}) {better}.")
 
 
+LIMITS = {"time_limit": "the wall-clock limit", "work_limit": "a work budget (MILP solves or branch-and-bound nodes)",
+          "interrupted": "an interruption"}
+SPACE_AXES = ("array_dims", "cores", "dataflows", "precisions", "clock_ghz", "sram_mib", "memories", "batch", "chips")
+
+
+def stopped_early(view: ResultView) -> str | None:
+    """What a search stopped by a limit proves, what it does not, and what to do next."""
+    c, u = view.certificate, view.objective_unit
+    reason = str(c.get("termination") or "")
+    if reason not in LIMITS:
+        return None
+    objective, bound, gap = fmt.finite(c.get("objective")), fmt.finite(c.get("bound")), fmt.finite(c.get("gap"))
+    if objective is None:
+        proven = "Proven: nothing; no design meeting every requirement was found before the stop."
+    elif bound is None or (gap is not None and gap >= 0.999):
+        proven = (f"Proven: the design found meets every requirement (checked exactly) at "
+                  f"{fmt.unit(objective, u)}. Not proven: how good it is — the MILP stopped before it proved "
+                  "a useful bound, so a much better design may exist.")
+    else:
+        proven = (f"Proven: the design found meets every requirement at {fmt.unit(objective, u)}, and no design "
+                  f"in the space beats {fmt.unit(bound, u)}. Not proven: that it is optimal — one up to the gap "
+                  f"({fmt.pct(gap, 2)}) better may exist.")
+    seconds = fmt.finite(c.get("seconds"))
+    if reason == "time_limit":
+        todo = (f"What to do: run again with a longer limit (this run stopped after {fmt.seconds(seconds)}; "
+                f"`--time-limit {max(60, round(4 * (seconds or 30), -1)):g}` is the usual next step)")
+    elif reason == "work_limit":
+        todo = "What to do: raise the work budget (SearchOptions max_milp_solves / milp_max_nodes)"
+    else:
+        todo = "What to do: run again without interrupting it"
+    space = view.requirements.get("space") or {}
+    wide = [a for a in SPACE_AXES if not space.get(a)]
+    listed = sorted(((a, len(v)) for a, v in space.items() if isinstance(v, list) and len(v) > 3),
+                    key=lambda item: -item[1])
+    hints = ([f"{a} (not narrowed: the full default range)" for a in wide]
+             + [f"{a} ({n} values)" for a, n in listed])[:4]
+    if hints:
+        todo += ", or narrow the space where it is widest: " + "; ".join(hints)
+    return f"The search was stopped by {LIMITS[reason]}. {proven} {todo}."
+
+
 def refinement_section(view: ResultView) -> Section | None:
     r = view.optional_mapping("refinement")
     if not r:
@@ -95,8 +142,9 @@ def refinement_section(view: ResultView) -> Section | None:
         say = (f"Refinement of the continuous knobs improved the objective by {fmt.pct_value(gain)} "
                f"({fmt.unit(r.get('objective_before'), u)} → {fmt.unit(r.get('objective_after'), u)}).")
     else:
-        say = (f"Refinement of the continuous knobs (clock and voltage, SRAM, batching timeout) found nothing "
-               f"better than the MILP's design in {fmt.text(r.get('trials'))} trials.")
+        say = (f"Refinement between the grid points, on the steps a designer can build (clock on the PLL step, "
+               f"supply on the regulator step, SRAM in whole banks, batching timeout on a timer tick), found "
+               f"nothing better than the MILP's design in {fmt.text(r.get('trials'))} trials.")
     blocks: list = [Paragraph(say), Table(("Refinement", "Value"), rows)]
     if changes:
         blocks.append(Table(("Knob", "Before", "After"), tuple(

@@ -6,6 +6,7 @@ from typing import Any
 
 from synth.report import fmt
 from synth.report.blocks import Figure, Paragraph, Section, Table
+from synth.report.measures import measures, per_inferences
 from synth.report.view import ResultView, memory_name
 
 DATAFLOWS = {"ws": "weight stationary", "os": "output stationary", "is": "input stationary"}
@@ -66,6 +67,12 @@ def architecture_section(view: ResultView) -> Section:
                   "sustained throughput on the models is in sections 3 and 7.", tone="note")))
 
 
+def cost_text(usd_per_inference: Any) -> str:
+    """`0.4118 USD per billion inferences` (see measures.per_inferences)."""
+    amount, per = per_inferences(fmt.finite(usd_per_inference))
+    return fmt.MISSING if amount is None else f"{fmt.num(amount)} {per}"
+
+
 def key_figures(view: ResultView) -> list[tuple[str, str]]:
     s = view.system
     power = s.get("power_w") or {}
@@ -75,9 +82,29 @@ def key_figures(view: ResultView) -> list[tuple[str, str]]:
         ("Silicon area", fmt.unit(s.get("area_mm2"), "mm2")),
         ("Unit cost", fmt.unit(s.get("unit_cost_usd"), "USD")),
         ("Energy per inference", fmt.unit(s.get("energy_mj_per_inference"), "mJ")),
-        ("Cost per inference", fmt.unit(s.get("cost_per_inference_usd"), "USD")),
+        ("Cost per inference", cost_text(s.get("cost_per_inference_usd"))),
         ("Throughput at the required load", fmt.unit(s.get("throughput_ips"), "inferences/s")),
     ]
+
+
+def seed_measures_table(view: ResultView) -> Table:
+    """The seed's measures: peak vs sustained, latency percentiles, TOPS/W, energy per op, $/inference."""
+    m = measures(view.evaluation)
+    rows = [("Peak TOPS (hardware capability)", fmt.num(m.peak_tops)),
+            ("Sustained TOPS on the models at the required load", f"{fmt.num(m.sustained_tops)} "
+             f"({fmt.pct(m.sustained_share)} of peak)"),
+            ("Peak TOPS/W (peak TOPS / peak power)", fmt.num(m.peak_tops_per_w)),
+            ("Sustained TOPS/W (sustained TOPS / average power)", fmt.num(m.sustained_tops_per_w)),
+            ("Energy per operation", fmt.unit(m.pj_per_op, "pJ/op")),
+            ("Energy per inference", fmt.unit(m.energy_mj_per_inference, "mJ")),
+            ("Cost per inference", cost_text(view.system.get("cost_per_inference_usd")))]
+    for w in view.workloads:
+        lat = w.get("latency_ms") or {}
+        rows.append((f"{w.get('name')}: latency p50 / p90 / p99",
+                     f"{fmt.num(lat.get('p50'))} / {fmt.num(lat.get('p90'))} / {fmt.num(lat.get('p99'))} ms"))
+    return Table(("The seed's measures", "Value"), tuple(rows),
+                 caption="One operation is one multiply or one add (2 per MAC). Energy and cost per inference "
+                         "include static power over the service life at the required load.")
 
 
 def benchmark_section(view: ResultView) -> Section:
@@ -86,7 +113,8 @@ def benchmark_section(view: ResultView) -> Section:
                        (Paragraph("No design, so nothing to predict.", tone="note"),))
     chips = fmt.finite(view.system.get("chips")) or 1
     blocks: list = [Table(("Figure (whole system)", "Value"), tuple(key_figures(view)),
-                          caption="Predicted by the exact cost model and serving simulator.")]
+                          caption="Predicted by the exact cost model and serving simulator."),
+                    seed_measures_table(view)]
     bars = {}
     for key, title, unit_name in BREAKDOWNS:
         parts = {str(k): v for k, v in (view.chip.get(key) or {}).items() if fmt.finite(v) is not None}

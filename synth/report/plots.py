@@ -17,6 +17,7 @@ from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from synth.report.blocks import Figure
 from synth.report.fmt import finite, num
+from synth.report.plots_architecture import draw_architecture
 from synth.report.tradeoffs import pareto_figure
 
 DPI = 110
@@ -27,7 +28,8 @@ PLAIN = FuncFormatter(lambda v, _: f"{v:g}")
 
 def render_png(figure: Figure) -> bytes:
     """The figure drawn as a PNG."""
-    draw = {"pareto": _pareto, "batch": _batch, "load": _load, "breakdown": _breakdown}[figure.kind]
+    draw = {"pareto": _pareto, "batch": _batch, "load": _load, "breakdown": _breakdown,
+            "architecture": draw_architecture}[figure.kind]
     return _png(draw(figure.data))
 
 
@@ -65,9 +67,10 @@ def _pareto(data: dict[str, Any]) -> MplFigure:
     ax.scatter(xs, ys, color=BLUE, zorder=2, label="solved designs")
     cx, cy = data.get("chosen") or (None, None)
     if cx is not None and cy is not None:
-        ax.scatter([cx], [cy], marker="*", s=260, color=RED, edgecolor="black", zorder=3, label="chosen design")
-        ax.annotate(f"chosen\n({num(cx)}, {num(cy)})", (cx, cy), textcoords="offset points", xytext=(10, 12),
-                    fontsize=8)
+        ax.scatter([cx], [cy], marker="*", s=260, color=RED, edgecolor="black", zorder=3, label="headline design")
+        right = bool(xs) and cx >= (min(xs + [cx]) + max(xs + [cx])) / 2  # label inside the axes
+        ax.annotate(f"headline\n({num(cx)}, {num(cy)})", (cx, cy), textcoords="offset points",
+                    xytext=(-12 if right else 12, 12), ha="right" if right else "left", fontsize=8)
     if xs and min(xs) > 0 and max(xs) / min(xs) > 20:
         ax.set_xscale("log")
         ax.xaxis.set_major_formatter(PLAIN)
@@ -134,6 +137,11 @@ def _load(data: dict[str, Any]) -> MplFigure:
         ax.axhline(data["bound_ms"], color=RED, linestyle=":", label=f"SLA {data['bound_ms']:g} ms")
     if data.get("target_qps"):
         ax.axvline(data["target_qps"], color=GREY, linestyle="--", label=f"target {data['target_qps']:g}/s")
+    if data.get("required_qps") and data["required_qps"] != data.get("target_qps"):
+        ax.axvline(data["required_qps"], color=GREY, linestyle="-.", label=f"with headroom {data['required_qps']:g}/s")
+    if data.get("break_qps"):
+        ax.axvline(data["break_qps"], color=RED, linestyle="--", linewidth=1,
+                   label=f"SLA breaks above {num(data['break_qps'])}/s")
     ax.set_xlabel("offered load (queries / s)")
     ax.set_ylabel("latency (ms)")
     ax.grid(True, alpha=0.3)

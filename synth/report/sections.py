@@ -13,9 +13,10 @@ from typing import Any
 
 from synth.report import fmt
 from synth.report.blocks import Figure, Paragraph, Report, Section, Table
-from synth.report.checks import Check, requirement_checks
+from synth.report.checks import Check, required_rate, requirement_checks
 from synth.report.evidence import evidence_sections, relaxation_section
 from synth.report.hardware import architecture_section, benchmark_section, design_phrase
+from synth.report.measures import application_class, per_inferences, tuned_for
 from synth.report.view import ResultView, model_name
 
 SCENARIOS = {
@@ -66,12 +67,17 @@ def summary(view: ResultView, checks: list[Check]) -> str:
         return "No design to report: the search found neither a feasible design nor a proof of infeasibility." + tail
     words, _ = view.objective_words()
     value = fmt.unit(view.objective.get("value"), view.objective_unit)
+    if view.objective_name == "min_cost_per_inference" and fmt.finite(view.objective.get("value")) is not None:
+        amount, per = per_inferences(fmt.finite(view.objective["value"]))
+        value = f"{fmt.num(amount)} {per}"
     text = f"{words[0].upper()}{words[1:]}: {value}, with {design_phrase(view.design)}."
     if checks:
         violated = [c.requirement for c in checks if c.verdict == "violated"]
-        binding = [c.requirement for c in checks if c.verdict == "binding"]
+        binding = [f"{c.requirement} ({c.meaning} {fmt.num(c.value)} against {fmt.num(c.limit)} {c.unit})"
+                   for c in checks if c.verdict == "binding"]
         text += f" {len(checks) - len(violated)} of {len(checks)} requirements met"
-        text += f"; binding: {', '.join(binding)}." if binding else "; none binds (all margins ≥ 1 %)."
+        text += f"; binding (margin under 1 %): {'; '.join(binding)}." if binding \
+            else "; none binds (all margins ≥ 1 %)."
         if violated:
             text += f" Violated: {', '.join(violated)}."
     else:
@@ -111,11 +117,20 @@ def use_case_section(view: ResultView) -> Section:
         scenario = view.scenario(n)
         p = view.percentile(n)
         bound = f"p{p:g} ≤ {fmt.num(req['latency_ms'])} ms" if req.get("latency_ms") is not None and p else fmt.MISSING
+        application, optimizes = application_class(fmt.finite(req.get("latency_ms")), fmt.finite(req.get("qps")),
+                                                   scenario)
+        tuned = tuned_for(pred.get("batch"), fmt.finite(req.get("latency_ms"))) if pred else fmt.MISSING
         rows.append((n, model_name(req.get("model") or pred.get("model")), scenario or fmt.MISSING,
-                     SCENARIOS.get(scenario, ("", fmt.MISSING))[1], bound, fmt.num(req.get("qps"))))
+                     SCENARIOS.get(scenario, ("", fmt.MISSING))[1], bound, fmt.num(req.get("qps")),
+                     f"{application} ({optimizes})", tuned))
     blocks = [Paragraph(" ".join(lines)),
-              Table(("Workload", "Model", "Scenario", "What it measures", "Latency SLA", "Target rate (inf/s)"),
-                    tuple(rows))]
+              Table(("Workload", "Model", "Scenario", "What it measures", "Latency SLA", "Target rate (inf/s)",
+                     "Seed's QoS class (optimizes)", "Design tuned for"), tuple(rows),
+                    caption="QoS class: the row of the seed's QoS table the SLA and rate fall in (face "
+                            "recognition < 50 ms real-time: latency; search ranking < 100 ms at 1000+ qps: both; "
+                            "image classification < 200 ms at 100+/s: throughput; batch processing, no SLA: "
+                            "throughput). Tuned for: batch 1 is latency, a larger batch under an SLA both, "
+                            "a larger batch with no SLA throughput.")]
     if not view.has_requirements:
         blocks.append(Paragraph("result.json carries no requirements; bounds and targets are unknown here.",
                                 tone="note"))
@@ -158,20 +173,27 @@ def throughput_section(view: ResultView) -> Section:
     for n in view.workload_names():
         pred, req = view.predicted(n), view.required(n)
         target, capacity = fmt.finite(req.get("qps")), fmt.finite(pred.get("capacity_ips"))
-        headroom = capacity / target - 1 if target and capacity is not None else None
-        rows.append((n, view.scenario(n) or fmt.MISSING, fmt.num(target), fmt.num(pred.get("throughput_ips")),
-                     fmt.num(capacity), fmt.signed_pct(headroom), fmt.pct(pred.get("utilization")),
-                     fmt.num(pred.get("max_qps_within_sla"))))
+        edge = fmt.finite(pred.get("max_qps_within_sla"))
+        within = edge if view.scenario(n) == "server" and edge is not None else capacity
+        headroom = within / target - 1 if target and within is not None else None
+        rows.append((n, view.scenario(n) or fmt.MISSING, fmt.num(target), fmt.pct_value(req.get("headroom_pct"), 0)
+                     if req.get("headroom_pct") else fmt.MISSING, fmt.num(pred.get("throughput_ips")),
+                     fmt.num(capacity), fmt.num(edge), fmt.signed_pct(headroom), fmt.pct(pred.get("utilization"))))
         load = [p for p in view.curves(n).get("load") or [] if isinstance(p, dict)]
         if load:
             figures.append(Figure(f"load-{_slug(n)}", f"{n}: tail latency against offered load",
                                   f"p50 and p{_pct_label(view.percentile(n))} latency of {n} as the arrival rate "
-                                  f"rises towards capacity (batch {fmt.text(pred.get('batch'))}); the dashed "
-                                  "lines mark the SLA and the target rate.", "load",
+                                  f"rises past the target to where the SLA breaks, up to 99 % of capacity "
+                                  f"(batch {fmt.text(pred.get('batch'))}); the lines mark the SLA, the target "
+                                  "rate and the highest load within the SLA.", "load",
                                   {"points": load, "bound_ms": fmt.finite(req.get("latency_ms")), "target_qps": target,
+                                   "required_qps": required_rate(req), "break_qps": edge,
                                    "percentile": view.percentile(n)}))
-    blocks: list = [Table(("Workload", "Scenario", "Target (inf/s)", "Achieved (inf/s)", "Capacity (inf/s)",
-                           "Headroom", "Utilization", "Max QPS within SLA"), tuple(rows))]
+    blocks: list = [Table(("Workload", "Scenario", "Target (inf/s)", "Headroom asked", "Achieved (inf/s)",
+                           "Capacity (inf/s)", "Max QPS within SLA", "Headroom", "Utilization"), tuple(rows),
+                          caption="Headroom: how much more traffic than the target the design carries within its "
+                                  "SLA (server: the highest load within the SLA, found with the simulator; offline: "
+                                  "capacity). Under 1 % above the rate asked for, throughput binds.")]
     total = fmt.finite(view.system.get("throughput_ips"))
     if total is not None:
         blocks.append(Paragraph(f"The whole system serves {fmt.num(total)} inferences/s at the required load. "
@@ -210,6 +232,7 @@ def batching_section(view: ResultView) -> Section:
                      fmt.num(sim.get("mean_batch"), 3), fmt.pct(sim.get("replica_busy_fraction"))))
         points = [p for p in view.curves(n).get("batch") or [] if isinstance(p, dict)]
         if points:
+            figures.append(_batch_table(n, w, points))
             figures.append(Figure(f"batch-{_slug(n)}", f"{n}: latency and throughput against batch size",
                                   f"Left: time to serve one full batch and, under the target load, the p50 and "
                                   f"p99 latency (batches whose capacity is below the load are unstable and not "
@@ -225,6 +248,21 @@ def batching_section(view: ResultView) -> Section:
                   "them together: larger batches amortise weight traffic and raise throughput, but every query "
                   "waits for the batch and for its longer service time.", tone="note"),
         *figures))
+
+
+def _batch_table(name: str, plan: dict, points: list[dict]) -> Table:
+    """The seed's batch-size table for this design: one full batch's latency, the throughput and
+    utilization of full batches, and the latency under the target load, at each batch size."""
+    rows = tuple((fmt.text(p.get("batch")), fmt.num(p.get("service_ms")), fmt.num(p.get("capacity_ips")),
+                  fmt.pct(p.get("utilization")), fmt.num(p.get("p50_ms")), fmt.num(p.get("p99_ms")))
+                 for p in points)
+    marks = tuple("chosen" if p.get("batch") == plan.get("batch") else "" for p in points)
+    return Table(("Batch", "Full batch (ms)", "Throughput, full batches (inf/s)", "Utilization, full batches",
+                  "p50 at the target (ms)", "p99 at the target (ms)"), rows, marks=marks,
+                 caption=f"{name}: the seed's batch trade-off on this design (everything else fixed). inf: "
+                         "that batch cannot carry the target load; a dash: no target load. One simulation per "
+                         "batch, so the chosen row's p99 can differ slightly from section 2's, whose run grows "
+                         "until its confidence interval decides the SLA.")
 
 
 def _memory_bound_share(layers: Any) -> float | None:

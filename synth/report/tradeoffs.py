@@ -63,7 +63,7 @@ def pareto_figure(pareto: Mapping[str, Any]) -> Figure | None:
     chosen = mapping(pareto.get("chosen"))
     return Figure("pareto", f"{_label(y, '')} against {_label(x, '')}",
                   f"Each point is the best {_label(y, '')} found under one bound on the {_label(x, '')}; "
-                  "the star is the chosen design.", "pareto",
+                  "the star is the headline design (the report's final, refined design) at its own figures.", "pareto",
                   {"points": points, "chosen": (fmt.finite(chosen.get("x")), fmt.finite(chosen.get("y"))),
                    "x_label": _label(x, str(pareto.get("x_unit") or "")),
                    "y_label": _label(y, str(pareto.get("y_unit") or ""))})

@@ -11,6 +11,7 @@ from synth.results.evaluation import (
     WorkloadResult,
 )
 from synth.results.solution import (
+    ArchitectureRow,
     BatchPoint,
     Certificate,
     LoadPoint,
@@ -24,7 +25,7 @@ from synth.results.solution import (
 )
 
 __all__ = [
-    "BatchPoint", "Certificate", "ChipResult", "DecodeError", "Evaluation", "LayerResult", "LoadPoint",
+    "ArchitectureRow", "BatchPoint", "Certificate", "ChipResult", "DecodeError", "Evaluation", "LayerResult", "LoadPoint",
     "ParetoFront", "ParetoPoint", "Refinement", "Relaxation", "Result", "SensitivityRow", "SystemResult",
     "Violation", "WorkloadCurves", "WorkloadResult", "from_json", "to_json",
 ]

@@ -125,6 +125,19 @@ class WorkloadCurves:
 
 
 @dataclass(frozen=True, slots=True)
+class ArchitectureRow:
+    """The best design with one design variable fixed (the seed's architecture trade-offs): a
+    solve of the same requirements with the space narrowed to `value` on `axis`."""
+
+    axis: str  # array | precision | cores | batch
+    value: str  # "128x128", "int8", "4", "16"
+    status: SolutionStatus  # optimal: proven within the row's work budget; infeasible: proven none
+    objective: float | None
+    design: dict[str, Any] | None
+    metrics: dict[str, float]  # peak_power_w, area_mm2, unit_cost_usd, latency_ms, capacity_ips, ...
+
+
+@dataclass(frozen=True, slots=True)
 class Result:
     """The answer of a synthesis: what was found (status), why the search stopped
     (`certificate.termination`), the design and its exact evaluation, and the report's data."""
@@ -145,6 +158,7 @@ class Result:
     sensitivity: tuple[SensitivityRow, ...] = ()
     pareto: ParetoFront | None = None
     curves: tuple[WorkloadCurves, ...] = ()
+    architecture: tuple[ArchitectureRow, ...] = ()
 
     @property
     def objective(self) -> float | None:
@@ -175,6 +189,7 @@ class Result:
             "sensitivity": to_json(self.sensitivity),
             "pareto": to_json(self.pareto),
             "curves": to_json(self.curves),
+            "architecture": to_json(self.architecture),
         }
 
     @classmethod
@@ -207,4 +222,5 @@ class Result:
             requirements=from_json(dict[str, Any] | None, data.get("requirements"), "requirements"),
             sensitivity=from_json(tuple[SensitivityRow, ...], data.get("sensitivity", []), "sensitivity"),
             pareto=from_json(ParetoFront | None, data.get("pareto"), "pareto"),
-            curves=from_json(tuple[WorkloadCurves, ...], data.get("curves", []), "curves"))
+            curves=from_json(tuple[WorkloadCurves, ...], data.get("curves", []), "curves"),
+            architecture=from_json(tuple[ArchitectureRow, ...], data.get("architecture", []), "architecture"))

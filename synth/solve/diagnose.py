@@ -93,7 +93,7 @@ def _qps_relaxation(opts: SpaceOptions, i: int, *, seed: int, deadline: float) -
     if workload.scenario is Scenario.offline:
         best, _ = _search(_with_workload(opts, i, qps=None), Objective.max_throughput, seed=seed,
                           deadline=deadline, focus=i)
-        needed = best.evaluation.workloads[i].capacity_ips if best else None
+        needed = best.evaluation.workloads[i].capacity_ips / _headroom(workload) if best else None
         return _relaxation(name, workload.qps, needed, "inferences/s", f"throughput >= {workload.qps:g}/s",
                            at_most=True)
     # Server: the design with the most capacity at a token load, then the highest load it
@@ -108,8 +108,13 @@ def _qps_relaxation(opts: SpaceOptions, i: int, *, seed: int, deadline: float) -
     service = service_table(opts.workloads[i].table, resolved, plan, plan.batch).service_s
     needed = max_qps_within_sla(service, replicas=plan.replicas * resolved.design.chips, max_batch=plan.batch,
                                 timeout_s=plan.batch_timeout_ms / 1e3, latency_bound_s=workload.latency_ms / 1e3,
-                                percentile=percentile_of(workload), seed=seed)
+                                percentile=percentile_of(workload), seed=seed) / _headroom(workload)
     return _relaxation(name, workload.qps, needed, "qps", f"qps >= {workload.qps:g}", at_most=True)
+
+
+def _headroom(workload) -> float:
+    """The factor headroom_pct asks on top of qps: a rate the design carries serves qps = rate / it."""
+    return workload.required_qps / workload.qps
 
 
 def _accuracy_relaxation(opts: SpaceOptions, i: int, *, seed: int, deadline: float) -> Relaxation | None:

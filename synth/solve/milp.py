@@ -307,8 +307,8 @@ class DesignMilp(HonestyCuts):
                     m.req.add(b.theta <= log_l)
                 else:  # server, multi_stream: no query beats a batch of one
                     m.req.add(b.theta1 <= log_l)
-            if w.qps is not None and scenario in (Scenario.server, Scenario.offline):
-                m.req.add(b.log_capacity >= math.log(w.qps) + (STRICT if scenario is Scenario.server else 0))
+            if w.qps is not None and scenario in (Scenario.server, Scenario.offline):  # headroom included
+                m.req.add(b.log_capacity >= math.log(w.required_qps) + (STRICT if scenario is Scenario.server else 0))
 
     def _objective(self) -> None:
         m, name = self.model, self.objective

@@ -152,13 +152,14 @@ class _Workload:
                     table = self.service[q, wo.core_values.index(per_replica)]
                     total = replicas * chips
                     capacity = total * batch / table[batch - 1]
-                    if w.qps is not None and w.scenario is Scenario.server and not capacity > w.qps:
+                    if w.qps is not None and w.scenario is Scenario.server and not capacity > w.required_qps:
                         continue
-                    if w.qps is not None and w.scenario is Scenario.offline and capacity < w.qps * (1 - REL_TOL):
+                    if w.qps is not None and w.scenario is Scenario.offline \
+                            and capacity < w.required_qps * (1 - REL_TOL):
                         continue
                     if w.latency_ms is not None and table[0] * 1e3 > w.latency_ms * (1 + REL_TOL):
                         continue
-                    if server_bound and not server_feasible_necessary(table[:batch], total, batch, w.qps,
+                    if server_bound and not server_feasible_necessary(table[:batch], total, batch, w.required_qps,
                                                                       w.latency_ms / 1e3, percentile):
                         continue
                     kept.append(PlanCandidate((j, q, r), replicas * per_replica, table, batch, total))

@@ -1,8 +1,9 @@
 """Optuna refinement of the continuous knobs around the MILP's design.
 
-The MILP answers on a grid. Refinement searches what lies between grid points: the clock
-(continuous, with the lowest voltage the DVFS curve allows for it), the SRAM size, each
-batched workload's batch size and its batching timeout. Each trial is scored by the exact
+The MILP answers on a grid. Refinement searches what lies between grid points, on the steps a
+designer can build (`Granularity`): the clock on the PLL step (1 MHz) with the lowest supply on
+the regulator step (5 mV) that reaches it, the SRAM in whole banks (256 KiB), each batched
+workload's batch size and its batching timeout on a 10 us timer. Each trial is scored by the exact
 evaluator (cost core and simulator); only exact-feasible designs that beat the MILP's design
 are accepted, so the result is never worse. Seeded (TPE); `storage` (a journal file path or
 any database URL Optuna accepts) lets several processes share one study.
@@ -19,6 +20,7 @@ from typing import Any
 
 import optuna
 
+from synth.cost.dvfs import voltage_for_clock
 from synth.errors import SpecError
 from synth.evaluation import evaluate_resolved
 from synth.results import Evaluation, Refinement
@@ -31,6 +33,7 @@ from synth.vocabulary import Objective, Scenario
 
 DEFAULT_TRIALS = 40
 PENALTY = 1e30
+TIMEOUT_STEP_MS = 0.01  # the batching timer's tick, 10 us
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,35 +56,69 @@ def _between(grid, value):
     return (below[-1] if below else value), (above[0] if above else value)
 
 
+@dataclass(frozen=True, slots=True)
+class Granularity:
+    """The steps a designer can build: a clock on the PLL's step, SRAM in whole banks, a supply
+    voltage on the regulator's step (technology constants pll_step_mhz, sram_bank_kib,
+    regulator_step_mv, each overridable), a batching timeout on a 10 us timer."""
+
+    clock_ghz: float
+    sram_mib: float
+    voltage_v: float
+    timeout_ms: float = TIMEOUT_STEP_MS
+
+    @classmethod
+    def of(cls, tech) -> Granularity:
+        return cls(tech.pll_step_mhz / 1e3, tech.sram_bank_kib / 1024, tech.regulator_step_mv / 1e3)
+
+    def voltage(self, tech, clock_ghz: float) -> float:
+        """The lowest voltage on the regulator's step that reaches `clock_ghz`."""
+        needed = voltage_for_clock(tech, min(clock_ghz, tech.max_clock_ghz))
+        return round(min(math.ceil(needed / self.voltage_v - 1e-9) * self.voltage_v, tech.max_voltage_v), 6)
+
+
+def _steps(low: float, high: float, step: float) -> tuple[int, int]:
+    """Whole steps within [low, high] (at least one: the step nearest `low`)."""
+    first, last = math.ceil(low / step - 1e-9), math.floor(high / step + 1e-9)
+    return first, max(first, last)
+
+
 def _suggest(trial, base: dict, opts: SpaceOptions) -> dict:
-    """A design between the grid neighbours of `base`: continuous clock (with the lowest
-    voltage reaching it) and SRAM, integer batch and continuous timeout per workload."""
+    """A buildable design between the grid neighbours of `base`: the clock on the PLL step (with
+    the lowest voltage on the regulator step reaching it), SRAM in whole banks, integer batch
+    and a timeout on the timer step per workload."""
     g, tech = opts.grid, opts.tech
+    step = Granularity.of(tech)
     design = json.loads(json.dumps(base))
     low, high = _between(g.clock_ghz, base["clock_ghz"])
-    design["clock_ghz"] = trial.suggest_float("clock_ghz", low, min(high, tech.max_clock_ghz))
-    design.pop("voltage_v", None)
+    clock = trial.suggest_int("clock_steps", *_steps(low, min(high, tech.max_clock_ghz), step.clock_ghz))
+    design["clock_ghz"] = round(clock * step.clock_ghz, 9)
+    design["voltage_v"] = step.voltage(tech, design["clock_ghz"])
     low, high = _between(g.sram_mib, base["sram_mib"])
-    design["sram_mib"] = trial.suggest_float("sram_mib", low, high)
+    design["sram_mib"] = round(trial.suggest_int("sram_banks", *_steps(low, high, step.sram_mib)) * step.sram_mib, 9)
     for workload in opts.req.workloads:
         plan = design["workloads"][workload.name]
         if workload.scenario in (Scenario.server, Scenario.offline):
             low, high = _between(g.batch, plan["batch"])
             plan["batch"] = trial.suggest_int(f"{workload.name}.batch", int(low), int(high))
         if workload.scenario is Scenario.server and workload.latency_ms is not None:
-            plan["batch_timeout_ms"] = trial.suggest_float(f"{workload.name}.batch_timeout_ms", 0.0,
-                                                           workload.latency_ms)
+            ticks = trial.suggest_int(f"{workload.name}.batch_timeout_steps", *_steps(0.0, workload.latency_ms,
+                                                                                       step.timeout_ms))
+            plan["batch_timeout_ms"] = round(ticks * step.timeout_ms, 9)
     return design
 
 
 def _base_params(base: dict, opts: SpaceOptions) -> dict:
-    params = {"clock_ghz": base["clock_ghz"], "sram_mib": base["sram_mib"]}
+    step = Granularity.of(opts.tech)
+    params = {"clock_steps": round(base["clock_ghz"] / step.clock_ghz),
+              "sram_banks": max(1, round(base["sram_mib"] / step.sram_mib))}
     for workload in opts.req.workloads:
         plan = base["workloads"][workload.name]
         if workload.scenario in (Scenario.server, Scenario.offline):
             params[f"{workload.name}.batch"] = plan["batch"]
         if workload.scenario is Scenario.server and workload.latency_ms is not None:
-            params[f"{workload.name}.batch_timeout_ms"] = min(plan["batch_timeout_ms"], workload.latency_ms)
+            params[f"{workload.name}.batch_timeout_steps"] = round(min(plan["batch_timeout_ms"], workload.latency_ms)
+                                                                   / step.timeout_ms)
     return params
 
 

@@ -144,9 +144,11 @@ def binding_requirements(req: Requirements, evaluation: Evaluation) -> list[tupl
         if workload.latency_ms is not None and result.latency_at_percentile_ms >= workload.latency_ms * (1 - BINDING_MARGIN):
             found.append((f"workloads[{workload.name}].latency_ms", workload.latency_ms,
                           result.latency_at_percentile_ms, "ms"))
-        if workload.scenario is Scenario.offline and workload.qps is not None \
-                and result.capacity_ips <= workload.qps * (1 + BINDING_MARGIN):
-            found.append((f"workloads[{workload.name}].qps", workload.qps, result.capacity_ips, "inferences/s"))
+        # Throughput binds when the design breaks within 1 % of the rate asked (headroom included):
+        # offline capacity, or a server workload's highest load within its SLA when it was searched.
+        within = result.capacity_ips if workload.scenario is Scenario.offline else result.max_qps_within_sla
+        if workload.qps is not None and within is not None and within <= workload.required_qps * (1 + BINDING_MARGIN):
+            found.append((f"workloads[{workload.name}].qps", workload.qps, within, "inferences/s"))
         if workload.max_accuracy_drop_pct is not None \
                 and result.accuracy_drop_pct >= workload.max_accuracy_drop_pct * (1 - BINDING_MARGIN):
             found.append((f"workloads[{workload.name}].max_accuracy_drop_pct", workload.max_accuracy_drop_pct,

@@ -206,6 +206,15 @@ class Workload(Strict):
     max_accuracy_drop_pct: Percent | None = Field(None, description=(
         "Largest accuracy loss allowed, percentage points against fp32: only precisions within it"
         " are candidates."))
+    headroom_pct: Annotated[float, Field(ge=0, le=1000)] | None = Field(None, description=(
+        "Spare capacity asked for, percent of `qps`: the design must meet the latency bound (server) "
+        "or the throughput (offline) at qps x (1 + headroom_pct / 100). Energy, power and cost per "
+        "inference stay at `qps`."))
+
+    @property
+    def required_qps(self) -> float | None:
+        """The rate the design must carry within its SLA: `qps` raised by `headroom_pct`."""
+        return None if self.qps is None else self.qps * (1 + (self.headroom_pct or 0.0) / 100)
 
 
 # --- technology and budgets ------------------------------------------------------------------------

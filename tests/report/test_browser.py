@@ -12,13 +12,15 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 from matplotlib.image import imread
 
-from synth.report import write_report
+from synth.report import build_report, write_report
+from synth.report.html import html_from_report
 
 pytestmark = pytest.mark.browser
 
@@ -87,3 +89,28 @@ def test_harness_catches_a_console_error(browser, tmp_path):
     assert any("Uncaught" in line for line in console_lines(done.stderr, page)), done.stderr[-2000:]
     spread, ink = painted(shot)
     assert ink < 0.05 and not np.isnan(spread)  # and the blank-page check would flag it
+
+
+NEW_SECTIONS = ("throughput", "benchmark", "certificate", "architecture-tradeoffs", "pareto")
+
+
+def test_new_sections_render_in_chromium(browser, tmp_path):
+    """Issue 13's sections (headroom and the load plot, the seed's measures, the certificate, the
+    architecture trade-offs, the Pareto front with the headline as its star), on their own page
+    so that they fill the screenshot: painted, no console message, each figure decoded."""
+    result = json.loads((FIXTURES / "search_ranking_tradeoffs.json").read_text())
+    report = build_report(result)
+    keys = [s.key for s in report.sections]
+    assert all(key in keys for key in NEW_SECTIONS), keys
+    page = tmp_path / "sections.html"
+    page.write_text(html_from_report(replace(report, sections=tuple(s for s in report.sections
+                                                                     if s.key in NEW_SECTIONS))))
+    html = page.read_text()
+    for needle in ("Architecture trade-offs", "The seed&#x27;s measures", "Max QPS within SLA", "Why the search stopped"):
+        assert needle in html, needle
+    assert html.count('src="data:image/png;base64,') >= 3  # load, architecture, Pareto
+    done, shot = screenshot(browser, page, tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert console_lines(done.stderr, page) == []
+    spread, ink = painted(shot)
+    assert spread > 0.05 and ink > 0.05, (spread, ink)

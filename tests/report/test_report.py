@@ -197,7 +197,7 @@ def test_binding_and_violated_requirements_are_flagged(factor, status):
     assert cell(md_tables(md), "Margin", "ranker") == f"{100 * (1 - 1 / factor):+.1f} %"
     assert re.search(rf'<tr class="{status}"><td>workloads\[ranker\]\.latency_ms</td>', html)
     if status == "binding":
-        assert "binding: workloads[ranker].latency_ms" in md
+        assert "binding (margin under 1 %): workloads[ranker].latency_ms (p99 latency" in md
 
 
 def test_unstable_workload_shows_infinite_latency_as_violated():
