@@ -1,7 +1,8 @@
 """Every row of the validation table (benchmarks/validate.py) within its tolerance (issue 11).
 
-Rows the model does not yet reach are listed in KNOWN_MISSES with the reason; they are strict
-expected failures, so a row that starts to pass (or a new row that fails) is noticed.
+Rows the model does not yet reach are listed in validate.KNOWN_MISSES with the reason (also in
+docs/validation.md); they are strict expected failures, so a row that starts to pass (or a new
+row that fails) is noticed.
 """
 
 import importlib.util
@@ -17,14 +18,7 @@ sys.modules.setdefault("validate", validate)  # dataclasses look their module up
 _spec.loader.exec_module(validate)
 
 CASES = validate.cases()
-KNOWN_MISSES = {
-    ("Eyeriss", "AlexNet conv throughput (batch 4)"): "row stationary is not a synth dataflow: ws on 12 x 14 "
-                                                      "keeps the array busier than Eyeriss's mapping does",
-    ("Eyeriss", "VGG-16 conv throughput (batch 3)"): "as AlexNet: the real array is under-used on VGG's wide layers",
-    ("Eyeriss", "AlexNet conv power"): "65 nm LP leakage and a 16-bit fixed-point PE are not modelled (the fp16 "
-                                       "PE and 28 nm leakage per mm² stand in)",
-    ("Eyeriss", "VGG-16 conv power"): "as AlexNet conv power",
-}
+KNOWN_MISSES = validate.KNOWN_MISSES
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.chip}: {c.figure}" for c in CASES])
