@@ -56,14 +56,15 @@ def add_power_rows(milp: Any, *, logic_w: np.ndarray, sram_w: np.ndarray, consum
     # DRAM access power: pj_per_bit * 8 * min(bandwidth, consumable * f), W per GB/s = 8 pJ/bit * 1e-3.
     w_per_gbps = [8 * mem.pj_per_bit * 1e-3 for mem in g.memories]
     interface_w = [mem.bandwidth_gbps * w for mem, w in zip(g.memories, w_per_gbps)]
-    arrays_top = float(consumable_gbps.max() * clock.max() * max(w_per_gbps))
+    arrays_max_gbps = float(consumable_gbps.max() * clock.max())
     m.saturated = pyo.Var(within=pyo.Binary)
     m.dram_w = pyo.Var(bounds=(0, max(interface_w)))
     m.link.add(m.dram_w >= sum(interface_w[i] * m.t[i] for i in range(len(g.memories)))
                - max(interface_w) * (1 - m.saturated))
     arrays_gbps = sum(float(clock[f]) * consumable_u[f] for f in clocks)
     for i, w in enumerate(w_per_gbps):  # the chosen memory's row binds; the others are slack
-        m.link.add(m.dram_w >= w * arrays_gbps - arrays_top * m.saturated - arrays_top * (1 - m.t[i]))
+        top = w * arrays_max_gbps  # the row's largest right side: a valid big-M, no larger
+        m.link.add(m.dram_w >= w * arrays_gbps - top * m.saturated - top * (1 - m.t[i]))
     background = sum(mem.background_w * m.t[i] for i, mem in enumerate(g.memories))
     static = tech.leakage_w_per_mm2 * m.area + tech.host_phy_power_w
     p_max = float(max(logic_w.max() * logic_scale.max() + sram_w.max() * sram_scale.max(), 0.0)
