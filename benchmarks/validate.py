@@ -99,7 +99,8 @@ def tpu_v1_cases() -> list[Case]:
 
 # --- Edge TPU (Coral; references.md §2.3, §9.3, §9.4) ---------------------------------------------
 EDGE_NOTE = ("assumed geometry (not published): 64 x 64 int8 weight-stationary, 1 core, 480 MHz "
-             "(voltage from the DVFS curve), 8 MiB SRAM, 16 nm [U]; no DRAM: parameters that do not fit "
+             "(the logic at the 16 nm DVFS curve's 0.55 V floor, the SRAM rail at its 0.70 V minimum), "
+             "8 MiB SRAM, 16 nm [U]; no DRAM: parameters that do not fit "
              "would stream over USB 3 (an inline memory of 0.4 GB/s, 6.3 pJ/bit); host interface usb3 "
              "(input and output over the link, the Coral runtime's ~850 us per invocation); batch 1, "
              "single stream")
