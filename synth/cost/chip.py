@@ -5,7 +5,9 @@
     PE area  = rows * cols * cores * MAC area(PE precision, 45 nm) * area_scale * pe_area_overhead
     peak power = every PE, buffer port and vector lane busy, the clock tree and control
                  (clock_tree_fraction of those), leakage, the host PHY, and the DRAM's
-                 background plus its interface at full bandwidth
+                 background plus access energy at the most bandwidth the chip can draw:
+                 min(interface bandwidth, cores * (2 cols + max(rows, cols)) words per
+                 cycle * PE operand bytes * f) (`peak_dram_gbps`)
     idle power = leakage + clock tree and control + host PHY + DRAM background (the floor)
     die cost = wafer cost / (dies per wafer * Murphy yield)
 """
@@ -17,7 +19,8 @@ import math
 import numpy as np
 
 from synth.cost.constants import ACCUMULATOR_BYTES, MAC_AREA_UM2_45NM, MAC_ENERGY_PJ_45NM, OPERAND_BYTES, Technology
-from synth.cost.dvfs import dynamic_energy_scale
+from synth.cost.dvfs import dynamic_energy_scale, sram_voltage_scale
+from synth.cost.systolic import edge_words_per_cycle
 from synth.cost.workload import accumulator_pj_per_bit, sram_pj_per_bit
 from synth.vocabulary import PRECISION_NAMES
 
@@ -55,7 +58,8 @@ def peak_power_breakdown_w(tech: Technology, *, rows, cols, cores, pe, clock_ghz
     Buffers at peak move, per core and cycle, one operand word per array row and column from
     the operand banks and a partial-sum read and write per column in its accumulator bank (the
     array's edges). The clock tree and control draw clock_tree_fraction of the PE, buffer and
-    vector power; the DRAM its background plus access energy at the interface's full bandwidth."""
+    vector power; the DRAM its background plus access energy at `peak_dram_gbps`, the most
+    bandwidth the arrays can consume (not the interface's, when that is wider)."""
     rows, cols, cores, pe = (np.asarray(x) for x in (rows, cols, cores, pe))
     freq_hz = np.asarray(clock_ghz) * 1e9
     vscale = dynamic_energy_scale(tech, voltage_v)
@@ -64,9 +68,11 @@ def peak_power_breakdown_w(tech: Technology, *, rows, cols, cores, pe, clock_ghz
     per_core = np.asarray(sram_mib) / cores
     operand_pj = cores * (rows + cols) * PE_OPERAND_BYTES[pe] * 8 * sram_pj_per_bit(tech, per_core)
     psum_pj = cores * 2 * cols * ACCUMULATOR_BYTES * 8 * accumulator_pj_per_bit(tech, per_core)
-    sram_w = (operand_pj + psum_pj) * freq_hz * vscale * 1e-12
+    sram_w = (operand_pj + psum_pj) * freq_hz * sram_voltage_scale(tech, voltage_v) * 1e-12
     vector_w = cols * cores * freq_hz * tech.vector_op_energy_pj_45nm * tech.mac_energy_scale * vscale * 1e-12
-    dram_w = np.asarray(bandwidth_gbps) * 1e9 * 8 * np.asarray(dram_pj_per_bit) * 1e-12
+    drawn_gbps = peak_dram_gbps(rows=rows, cols=cols, cores=cores, pe=pe, clock_ghz=clock_ghz,
+                                bandwidth_gbps=bandwidth_gbps)
+    dram_w = drawn_gbps * 1e9 * 8 * np.asarray(dram_pj_per_bit) * 1e-12
     return {
         "pe_array": mac_w, "sram": sram_w, "vector_unit": vector_w,
         "clock_tree": (mac_w + sram_w + vector_w) * tech.clock_tree_fraction,
@@ -74,6 +80,18 @@ def peak_power_breakdown_w(tech: Technology, *, rows, cols, cores, pe, clock_ghz
         "host_phy": tech.host_phy_power_w + 0.0 * mac_w,
         "leakage": leakage_w(tech, die_area_mm2),
     }
+
+
+def peak_dram_gbps(*, rows, cols, cores, pe, clock_ghz, bandwidth_gbps):
+    """The most DRAM bandwidth (GB/s) the chip can draw: the interface's, or what its cores can
+    consume, whichever is less. Data from DRAM enters a core through its array's edges or its
+    vector lanes, at most `edge_words_per_cycle` words of the PE's operand width per cycle
+    (synth.cost.systolic); the cost model never lets a layer draw faster (synth.cost.workload),
+    so this is an upper bound on the bandwidth of every plan and the TDP stays a function of
+    the hardware alone."""
+    consumable = np.asarray(cores) * edge_words_per_cycle(rows, cols) * PE_OPERAND_BYTES[np.asarray(pe)] \
+        * np.asarray(clock_ghz, dtype=float)
+    return np.minimum(np.asarray(bandwidth_gbps, dtype=float), consumable)
 
 
 def idle_power_w(tech: Technology, peak_parts: dict[str, np.ndarray], dram_background_w) -> np.ndarray:

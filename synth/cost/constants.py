@@ -145,6 +145,11 @@ class Technology:
     # (TSMC 28HPC+ ssg0p81v vs tt0p9v, refs §9.5 [S]), so the typical-corner delay fit is
     # evaluated at (1 - voltage_guardband) x V.
     voltage_guardband: float = 0.10
+    # SRAM minimum operating voltage: "the traditional 6T SRAM bitcell ... becomes unreliable at
+    # voltages below about 700 mV due to process variations" (Boley, Wang, Calhoun, JLPEA 2(2),
+    # 2012, §1 [S]). Logic may scale below it; the SRAM arrays then stay on their own rail at this
+    # voltage (dual-rail SRAM), so buffer energy scales with max(V, this) [D]; every node [U].
+    sram_min_voltage_v: float = 0.70
     # PE area incl. pipeline registers and wiring = MAC area x this. Calibrated on TPU v1: the
     # matrix unit is "a quarter" of a <=331 mm^2 die for 65,536 int8 PEs (refs §2.1 [P]) =
     # 1,263 um^2/PE vs (282+137) um^2 x 0.38 = 159 um^2 of MAC logic at 28 nm [D] -> 7.9.

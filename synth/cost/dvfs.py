@@ -8,7 +8,10 @@ goes through the node's published operating point (f_a, V_a) (constants.DVFS_ANC
     clock(V) = f_a * delay((1 - g) V_a) / delay((1 - g) V)
 
 The voltage for a clock is the lowest V in the node's range that reaches it (a clock below
-clock(V_min) runs at V_min). Dynamic energy per operation scales with (V / V_nominal)^2.
+clock(V_min) runs at V_min). Dynamic energy per operation scales with (V / V_nominal)^2; the
+SRAM arrays cannot follow the logic below their minimum operating voltage (a 6T bitcell is
+unreliable below ~0.7 V), so they stay on a rail at max(V, sram_min_voltage_v) and buffer
+energy scales with that voltage squared.
 """
 
 from __future__ import annotations
@@ -39,3 +42,9 @@ def voltage_for_clock(tech: Technology, clock_ghz):
 def dynamic_energy_scale(tech: Technology, voltage):
     """(V / V_nominal)^2: dynamic energy per operation relative to the nominal voltage."""
     return (np.asarray(voltage, dtype=float) / tech.nominal_voltage_v) ** 2
+
+
+def sram_voltage_scale(tech: Technology, voltage):
+    """(max(V, V_min SRAM) / V_nominal)^2: buffer energy per access relative to the nominal
+    voltage, with the SRAM rail held at its minimum operating voltage when the logic goes lower."""
+    return (np.maximum(np.asarray(voltage, dtype=float), tech.sram_min_voltage_v) / tech.nominal_voltage_v) ** 2

@@ -124,3 +124,20 @@ def buffer_words(m, k, n, rows, cols, dataflow):
                                np.where(dataflow == IS, np.ceil(m / cols), 1.0))
     acc = m * n * np.where(dataflow == OS, 1.0, 2.0 * np.ceil(k / rows) - 1.0)
     return a_reads + b_reads, acc
+
+
+def edge_words_per_cycle(rows, cols):
+    """Words one core moves across its array's edges, or through its vector lanes, in a cycle:
+    the most data it can take in from memory or give back per cycle, 2 * cols + max(rows, cols).
+
+    Every dataflow has two operand edges and one result edge. The streamed operand enters one
+    row per array row (rows words per cycle: ws and os activations, is weights); the stationary
+    operand is preloaded one array row per cycle (cols words), at most one R x C tile per
+    max(T, R) >= R cycles with double buffering (pipelined_gemm_cycles), or, in os, streams
+    from the top at cols words per cycle; results leave one per column per cycle (an os fold
+    drains R x C outputs no faster than one fold per R cycles). So the array moves at most
+    rows + 2 * cols words per cycle. The vector unit (one lane per column, run after the array,
+    never beside it) reads two operands and writes one result per lane and cycle: 3 * cols.
+    The larger of the two bounds every cycle."""
+    rows, cols = np.asarray(rows, dtype=np.float64), np.asarray(cols, dtype=np.float64)
+    return 2 * cols + np.maximum(rows, cols)

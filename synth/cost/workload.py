@@ -5,7 +5,8 @@ broadcast to (P, L). Symbols (docs/cost-model.md):
 
     t_compute = (array cycles + vector cycles) / f      (synth.cost.mapping: pipelined folds,
                                                           depthwise on array or lanes)
-    t_memory  = DRAM bytes / (bandwidth * cores_per_replica / cores)
+    t_memory  = DRAM bytes / min(bandwidth * cores_per_replica / cores,
+                                 cores_per_replica * edge words per cycle * operand bytes * f)
     t_layer   = max(t_c, t_m) + min(t_c, t_m) / chunks + dispatch_cycles / f  (stream buffers fit)
               = t_c + t_m + dispatch_cycles / f                               (they do not)
     service time T(B) = sum over layers of count * t_layer + host transfer + runtime overhead
@@ -24,9 +25,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from synth.cost.constants import ACCUMULATOR_BYTES, MAC_ENERGY_PJ_45NM, OPERAND_BYTES, Technology
-from synth.cost.dvfs import dynamic_energy_scale
+from synth.cost.dvfs import dynamic_energy_scale, sram_voltage_scale
 from synth.cost.mapping import batch_shapes, layer_compute_cycles, layer_traffic, overlapped_time
-from synth.cost.systolic import buffer_words
+from synth.cost.systolic import buffer_words, edge_words_per_cycle
 from synth.models import Model
 from synth.vocabulary import PRECISION_NAMES
 
@@ -144,7 +145,11 @@ def batch_figures(table: LayerTable, tech: Technology, *, rows, cols, cores, dat
     traffic = flow.bytes
     act_in = table.inputs * batch * operand_bytes
     act_out = table.outputs * batch * operand_bytes
-    memory_s = traffic / (col(bandwidth_gbps) * 1e9 * share)
+    # A replica draws its share of the interface, but no faster than its cores consume data:
+    # edge_words_per_cycle words of the layer's operand width per core and cycle (what makes
+    # synth.cost.chip.peak_dram_gbps an upper bound on every plan's DRAM bandwidth).
+    ingest = replica_cores * edge_words_per_cycle(rows, cols) * operand_bytes * freq_hz
+    memory_s = traffic / np.minimum(col(bandwidth_gbps) * 1e9 * share, ingest)
     layer_s = overlapped_time(compute_s, memory_s, chunks, flow.overlap) + tech.layer_dispatch_cycles / freq_hz
     count = table.count.astype(np.float64)
     # Host: the batch's input and output cross the host link (none on an SoC), plus the
@@ -169,7 +174,8 @@ def batch_figures(table: LayerTable, tech: Technology, *, rows, cols, cores, dat
     dram_j = traffic * 8 * col(dram_pj_per_bit)
     parts = {
         "mac": np.broadcast_to(mac_j, layer_s.shape) @ count * np.ravel(vscale) * 1e-12,
-        "sram": np.broadcast_to(sram_j, layer_s.shape) @ count * np.ravel(vscale) * 1e-12,
+        "sram": np.broadcast_to(sram_j, layer_s.shape) @ count * np.ravel(sram_voltage_scale(tech, col(voltage_v)))
+        * 1e-12,
         "vector": np.broadcast_to(vector_j, layer_s.shape) @ count * np.ravel(vscale) * 1e-12,
         "dram": np.broadcast_to(dram_j, layer_s.shape) @ count * 1e-12,
         "host": host_bytes * 8 * tech.host_link_pj_per_bit * 1e-12 * (tech.host_link_gbps > 0),

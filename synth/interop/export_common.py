@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from synth.cost.constants import ACCUMULATOR_BYTES, MAC_ENERGY_PJ_45NM, OPERAND_BYTES
-from synth.cost.dvfs import dynamic_energy_scale
+from synth.cost.dvfs import dynamic_energy_scale, sram_voltage_scale
 from synth.cost.workload import sram_pj_per_bit
 from synth.models.layers import Layer, Model
 from synth.spec.design import Design
@@ -111,7 +111,8 @@ def export_input(req: Requirements, design: Design, *, design_source: str = "<de
         memory=resolved.memory.name, pe_precision=design.precision,
         mac_pj={p: MAC_ENERGY_PJ_45NM[p] * tech.mac_energy_scale * tech.pe_energy_overhead * vscale
                 for p in OPERAND_BYTES},
-        sram_pj_per_bit=float(sram_pj_per_bit(tech, design.sram_mib / design.cores)) * vscale,
+        sram_pj_per_bit=float(sram_pj_per_bit(tech, design.sram_mib / design.cores))
+        * float(sram_voltage_scale(tech, resolved.voltage_v)),
         dram_pj_per_bit=resolved.memory.pj_per_bit)
     workloads = []
     for index, (workload, plan) in enumerate(zip(req.workloads, resolved.plans)):

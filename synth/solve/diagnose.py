@@ -5,6 +5,11 @@ best value of that requirement's own metric with every other requirement kept: t
 power, area or cost budget, the shortest latency, the highest throughput, the smallest
 accuracy loss that some design in the space achieves. Every figure is exact (cost core and
 simulator); a requirement whose removal still leaves the rest infeasible is reported as such.
+The average power at the required load is no objective of the MILP: its smallest value is found
+by bisection on `budgets.average_power_w` between the budget (infeasible) and the average power
+of the best design without it, each step a search with the budget set; the answer is the exact
+average power of a design that meets every other requirement, within AVERAGE_POWER_REL of the
+smallest such value.
 """
 
 from __future__ import annotations
@@ -26,6 +31,11 @@ from synth.vocabulary import Objective, Scenario
 # Work budget of each per-requirement search (MILP solves): the relaxations are the same on any
 # machine; the overall deadline stays a safety stop.
 DIAGNOSIS_SOLVES = 200
+
+# Bisection of the average-power relaxation: stop when the bracket is this narrow (relative), or
+# after this many searches.
+AVERAGE_POWER_REL = 0.01
+AVERAGE_POWER_STEPS = 8
 
 _BUDGETS = (("power_w", Objective.min_power, "W", "peak power"),
             ("area_mm2", Objective.min_area, "mm2", "area"),
@@ -68,6 +78,8 @@ def diagnose(opts: SpaceOptions, *, seed: int, deadline: float) -> tuple[Relaxat
         best, _ = _search(_without_budget(opts, key), objective, seed=seed, deadline=deadline)
         needed = best.score if best else None  # the dropped budget's own metric (a min objective)
         found.append(_relaxation(f"budgets.{key}", limit, needed, unit, f"{what} <= {limit:g} {unit}"))
+    if req.budgets.average_power_w is not None and time.perf_counter() < deadline:
+        found.append(_average_power_relaxation(opts, seed=seed, deadline=deadline))
     for i, workload in enumerate(req.workloads):
         if time.perf_counter() >= deadline:
             break
@@ -85,6 +97,31 @@ def diagnose(opts: SpaceOptions, *, seed: int, deadline: float) -> tuple[Relaxat
         if workload.max_accuracy_drop_pct is not None:
             found.append(_accuracy_relaxation(opts, i, seed=seed, deadline=deadline))
     return tuple(r for r in found if r is not None)
+
+
+def _average_power_relaxation(opts: SpaceOptions, *, seed: int, deadline: float) -> Relaxation:
+    """The smallest average power (W, at the required load) of a design meeting every other
+    requirement, by bisection on the budget (module docstring)."""
+    limit = opts.req.budgets.average_power_w
+    stated = f"average power <= {limit:g} W"
+
+    def search(budget):
+        relaxed = _relaxed(opts, {"budgets": opts.req.budgets.model_copy(update={"average_power_w": budget})})
+        best, _ = _search(relaxed, opts.req.objective, seed=seed, deadline=deadline)
+        return None if best is None else float(best.evaluation.system.power_w["average"])
+
+    needed = search(None)
+    low = limit  # infeasible: the diagnosis runs only when the requirements conflict
+    for _ in range(AVERAGE_POWER_STEPS):
+        if needed is None or needed <= low * (1 + AVERAGE_POWER_REL) or time.perf_counter() >= deadline:
+            break
+        middle = (low + needed) / 2
+        found = search(middle)
+        if found is None:
+            low = middle
+        else:
+            needed = min(needed, found)
+    return _relaxation("budgets.average_power_w", limit, needed, "W", stated)
 
 
 def _qps_relaxation(opts: SpaceOptions, i: int, *, seed: int, deadline: float) -> Relaxation:

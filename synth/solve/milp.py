@@ -21,12 +21,14 @@ from synth.cost.chip import (
     PE_CODES,
     area_breakdown_mm2,
     chip_cost_breakdown_usd,
+    peak_dram_gbps,
     peak_power_breakdown_w,
 )
 from synth.cost.constants import PE_SUPPORTS
-from synth.cost.dvfs import dynamic_energy_scale
+from synth.cost.dvfs import dynamic_energy_scale, sram_voltage_scale
 from synth.solve.milp_choice import Choice
 from synth.solve.milp_cuts import HonestyCuts
+from synth.solve.milp_power import add_power_rows
 from synth.solve.options import SpaceOptions
 from synth.solve.per_inference import per_inference_bound
 from synth.solve.tangents import die_cost_tangents
@@ -97,8 +99,14 @@ class DesignMilp(HonestyCuts):
         power = peak_power_breakdown_w(tech, rows=rows, cols=cols, cores=cores, pe=pe, clock_ghz=np.ones(len(joint)),
                                        voltage_v=nominal, sram_mib=sram, bandwidth_gbps=np.zeros(len(joint)),
                                        dram_pj_per_bit=np.zeros(len(joint)), die_area_mm2=np.zeros(len(joint)))
-        # Every part that scales with f x V^2 (the clock tree is a fraction of the others).
-        watts_per_ghz = power["pe_array"] + power["sram"] + power["vector_unit"] + power["clock_tree"]
+        # The parts that scale with f x V^2, the clock tree's share of each included; the SRAM's
+        # voltage scale is taken out (it differs from the logic's below the SRAM's Vmin).
+        with_clock = 1 + tech.clock_tree_fraction
+        logic_per_ghz = (power["pe_array"] + power["vector_unit"]) * with_clock
+        sram_per_ghz = power["sram"] * with_clock / float(sram_voltage_scale(tech, tech.nominal_voltage_v))
+        consumable = peak_dram_gbps(rows=rows, cols=cols, cores=cores, pe=pe, clock_ghz=np.ones(len(joint)),
+                                    bandwidth_gbps=np.full(len(joint), np.inf))
+        watts_per_ghz = logic_per_ghz + sram_per_ghz
         overhead = 1 / (1 - tech.overhead_area_fraction)
         phy = np.array([mem.phy_area_mm2 for mem in g.memories]) * overhead
         keep = [i for i in range(len(joint)) if area_core[i] + phy.min() <= tech.max_die_area_mm2]
@@ -118,31 +126,11 @@ class DesignMilp(HonestyCuts):
         m.area = pyo.Var(bounds=(0, float(area_k.max() + phy.max())))
         m.link.add(m.area == sum(float(area_k[k]) * m.a[k] for k in K) + sum(float(phy[i]) * m.t[i] for i in MEM))
         m.link.add(m.area <= tech.max_die_area_mm2)
-        # Dynamic peak power = watts_per_ghz(joint) x f x (V(f)/V_nom)^2: McCormick on the clock one-hot.
+        p_max = add_power_rows(self, logic_w=logic_per_ghz[keep], sram_w=sram_per_ghz[keep],
+                               consumable_gbps=consumable[keep], area_max=float(area_k.max() + phy.max()))
+        # A lower bound of the clock tree's f x V^2 part for the per-inference bounds: the SRAM's
+        # voltage scale is never below the logic's.
         f_scale = np.array(g.clock_ghz) * dynamic_energy_scale(tech, o.voltages)
-        e_max = float(w_k.max())
-        m.e = pyo.Var(bounds=(0, e_max))
-        m.link.add(m.e == sum(float(w_k[k]) * m.a[k] for k in K))
-        m.eu = pyo.Var(F, bounds=(0, e_max))
-        for f in F:
-            m.link.add(m.eu[f] <= e_max * m.u[f])
-            m.link.add(m.eu[f] >= m.e - e_max * (1 - m.u[f]))
-        m.link.add(sum(m.eu[f] for f in F) == m.e)
-        # DRAM at peak: background plus the interface at full bandwidth (synth.cost.chip).
-        dram_w = [mem.bandwidth_gbps * 1e9 * 8 * mem.pj_per_bit * 1e-12 + mem.background_w for mem in g.memories]
-        p_max = float(e_max * f_scale.max() + max(dram_w) + tech.leakage_w_per_mm2 * (area_k.max() + phy.max())
-                      + tech.host_phy_power_w)
-        m.power = pyo.Var(bounds=(0, p_max))
-        m.link.add(m.power == sum(float(f_scale[f]) * m.eu[f] for f in F)
-                   + sum(dram_w[i] * m.t[i] for i in MEM) + tech.leakage_w_per_mm2 * m.area + tech.host_phy_power_w)
-        # The idle floor (synth.cost.chip.idle_power_w), exact: leakage, the clock tree's share
-        # of the f x V^2 part, the host PHY and the memory's background. The average power at
-        # any load is at least this, so budgets.average_power_w bounds it (a necessary condition).
-        clock_share = tech.clock_tree_fraction / (1 + tech.clock_tree_fraction)
-        m.idle = pyo.Var(bounds=(0, p_max))
-        m.link.add(m.idle == clock_share * sum(float(f_scale[f]) * m.eu[f] for f in F)
-                   + sum(mem.background_w * m.t[i] for i, mem in enumerate(g.memories))
-                   + tech.leakage_w_per_mm2 * m.area + tech.host_phy_power_w)
         # Unit cost per chip: die cost (tangent lower bound) + memory + package.
         # Exact die cost: area takes the value area_k + phy_m, so one row per memory option gives
         # cost(area_k + phy_m) when that memory is picked (relaxed by a valid big-M otherwise),

@@ -107,9 +107,10 @@ class TestPeakPower:
         exponent = math.log(10) / math.log(128)
         operand_pj = 2 * (16 + 16) * 1 * 8 * 10 * (256 / 8) ** exponent / 64 * 0.75
         psum_pj = 2 * 2 * 16 * 4 * 8 * 10 * (16 / 8) ** exponent / 64 * 0.75
-        sram = (operand_pj + psum_pj) * 1e9 * vscale * 1e-12
+        sram = (operand_pj + psum_pj) * 1e9 * (0.70 / 0.75) ** 2 * 1e-12  # SRAM rail held at its 0.70 V Vmin
         vector = 16 * 2 * 1e9 * 0.9 * 0.35 * vscale * 1e-12
         clock = (mac + sram + vector) * 0.54  # clock tree and control
+        # the arrays can consume 2 cores x (2 x 16 + 16) words x 1 B x 1 GHz = 96 GB/s > 51.2: the interface's
         dram = 51.2e9 * 8 * 10 * 1e-12  # 4.096 W
         leakage = 10 * 0.02
         assert float(parts["pe_array"][0]) == pytest.approx(mac, rel=1e-12)
@@ -130,6 +131,27 @@ class TestPeakPower:
         expected = 5.0 * 0.02 + float(parts["clock_tree"][0]) + 0.8 + 0.25
         assert float(idle_power_w(tech, parts, 0.25)[0]) == pytest.approx(expected, rel=1e-12)
         assert float(parts["dram"][0]) == pytest.approx(10e9 * 8 * 10e-12 + 0.25, rel=1e-12)
+
+    def test_dram_at_the_bandwidth_the_arrays_can_consume(self):
+        # 8 x 8 int8, 1 core, 0.4 GHz on LPDDR4 (34.1 GB/s, 13.5 pJ/bit): per cycle the array takes
+        # 8 operand words on its rows and 8 on its columns and gives 8 results (2 x 8 + 8 = 24 B),
+        # 24 B x 0.4 GHz = 9.6 GB/s < 34.1: 9.6e9 x 8 x 13.5e-12 = 1.0368 W, plus the background.
+        def dram_w(rows, cols, pe="int8", cores=1, clock=0.4):
+            parts = peak_power_breakdown_w(
+                TECH7, rows=one(rows), cols=one(cols), cores=one(cores), pe=one(PE_CODES[pe]), clock_ghz=one(clock),
+                voltage_v=one(0.5), sram_mib=one(1.0), bandwidth_gbps=one(34.1), dram_pj_per_bit=one(13.5),
+                die_area_mm2=one(1.0), dram_background_w=0.18)
+            return float(parts["dram"][0])
+        assert dram_w(8, 8) == pytest.approx(9.6e9 * 8 * 13.5e-12 + 0.18, rel=1e-12)
+        # fp16 words are 2 B: 19.2 GB/s; the mixed PE moves fp16 words too.
+        assert dram_w(8, 8, "fp16") == pytest.approx(19.2e9 * 8 * 13.5e-12 + 0.18, rel=1e-12)
+        assert dram_w(8, 8, "int8+fp16") == dram_w(8, 8, "fp16")
+        # 4 rows x 16 cols: 2 x 16 + 16 = 48 words (the vector lanes' 3 per column bind);
+        # 16 rows x 4 cols: 2 x 4 + 16 = 24 words.
+        assert dram_w(4, 16) == pytest.approx(48 * 0.4e9 * 8 * 13.5e-12 + 0.18, rel=1e-12)
+        assert dram_w(16, 4) == pytest.approx(24 * 0.4e9 * 8 * 13.5e-12 + 0.18, rel=1e-12)
+        # 4 cores of 32 x 32 at 1 GHz could take 384 GB/s: the interface's 34.1 GB/s binds.
+        assert dram_w(32, 32, cores=4, clock=1.0) == pytest.approx(34.1e9 * 8 * 13.5e-12 + 0.18, rel=1e-12)
 
     def test_mixed_pe_peaks_at_the_fp16_mac(self):
         def mac_w(pe):

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from synth.cost.chip import PE_CODES, peak_power_breakdown_w
+from synth.cost.chip import PE_CODES, peak_dram_gbps, peak_power_breakdown_w
 from synth.cost.constants import NODES_NM, technology
 from synth.cost.dvfs import voltage_for_clock
 from synth.cost.systolic import IS, OS, WS, fold_count, gemm_cycles
@@ -164,3 +164,19 @@ def test_energy_adds_over_layers(specs, hw, batch, precision):
     operand = {"int8": 1, "fp16": 2, "bf16": 2, "fp32": 4}[precision]
     expected_bytes = (table.inputs[0] * table.count[0] + table.outputs[-1] * table.count[-1]) * batch * operand
     assert whole.dram_bytes[0] == expected_bytes
+
+
+@FAST
+@given(specs=layer_specs, hw=hardware, batch=st.integers(1, 16), replica=st.integers(1, 4))
+def test_no_plan_draws_more_dram_bandwidth_than_the_tdp_counts(specs, hw, batch, replica):
+    """The TDP's DRAM term is min(interface, what the arrays consume) (peak_dram_gbps): a replica
+    on c of N cores never draws more than c / N of it over a batch, so replicas together stay
+    within it and the peak stays an upper bound of the power at any load."""
+    model = _model(specs)
+    cores_per_replica = min(replica, hw["cores"])
+    fig = _figures(model, batch=batch, cores_per_replica=cores_per_replica, **hw)
+    # The PE that runs the workload's precision has its operand width (int8+fp16: the fp16 one).
+    limit = peak_dram_gbps(rows=hw["rows"], cols=hw["cols"], cores=hw["cores"], pe=hw["precision"],
+                           clock_ghz=hw["clock_ghz"], bandwidth_gbps=hw["bandwidth_gbps"])
+    drawn = fig.dram_bytes[0] / fig.service_s[0]
+    assert drawn <= float(limit) * 1e9 * cores_per_replica / hw["cores"] * (1 + 1e-9)

@@ -44,6 +44,23 @@ def gemm_model(*layers):
 
 
 # --- time --------------------------------------------------------------------------------------
+def test_a_core_draws_dram_no_faster_than_its_array_edges_take_data():
+    # fc m=1, k=n=64 int8 on 8 x 8 ws at 1 GHz, 1 KiB of SRAM (weights stream) and 1 TB/s of
+    # interface: the core takes at most 2 x 8 + 8 = 24 words of 1 B per cycle, 24 GB/s. DRAM
+    # bytes: 64 x 64 weights + 64 input + 64 output (an SoC's model input and output) = 4,224 B.
+    fig = run(gemm_model(Layer("fc", "gemm", m=1, k=64, n=64)), rows=8, cols=8, sram_mib=1 / 1024,
+              bandwidth_gbps=1000.0)
+    assert fig.layer_dram_bytes[0, 0] == 4224
+    assert fig.layer_memory_s[0, 0] == pytest.approx(4224 / 24e9, rel=1e-12)
+    # fp16: 2-byte words, 48 GB/s; 8,448 bytes take the same time.
+    wide = run(gemm_model(Layer("fc", "gemm", m=1, k=64, n=64)), rows=8, cols=8, sram_mib=1 / 1024,
+               bandwidth_gbps=1000.0, precision=PRECISION_CODES["fp16"])
+    assert wide.layer_memory_s[0, 0] == pytest.approx(8448 / 48e9, rel=1e-12)
+    # With a slower interface (10 GB/s) the interface binds.
+    slow = run(gemm_model(Layer("fc", "gemm", m=1, k=64, n=64)), rows=8, cols=8, sram_mib=1 / 1024)
+    assert slow.layer_memory_s[0, 0] == pytest.approx(4224 / 10e9, rel=1e-12)
+
+
 def test_memory_bound_layer_streams_its_weights():
     # m=1, k=n=1024 int8, 1 MiB SRAM on 128 x 128: stream buffers 2 x 128 x 128 x 1 B = 32 KiB,
     # activations 2 KiB, leaving 1,013,760 B < 1 MiB of weights: streamed once. The model's
@@ -189,7 +206,9 @@ def test_energy_of_a_tiny_model_by_hand():
     acc_bits = 16 * ACCUMULATOR_BYTES * 8
     pj_per_64b = TECH.sram_pj_per_64b_at_8kb * (256 / 8) ** TECH.sram_energy_size_exponent
     acc_pj_per_64b = TECH.sram_pj_per_64b_at_8kb * (16 / 8) ** TECH.sram_energy_size_exponent
-    sram_pj = (operand_bits * pj_per_64b + acc_bits * acc_pj_per_64b) / 64 * TECH.sram_energy_scale * vscale
+    # The SRAM rail stays at its 0.70 V minimum when the logic runs at 0.6 V: (0.70 / 0.75)^2.
+    sram_vscale = (0.70 / TECH.nominal_voltage_v) ** 2
+    sram_pj = (operand_bits * pj_per_64b + acc_bits * acc_pj_per_64b) / 64 * TECH.sram_energy_scale * sram_vscale
     vector_pj = 16 * 1 * TECH.vector_op_energy_pj_45nm * TECH.mac_energy_scale * vscale
     # DRAM: weights (64 B) resident; the model input (fc's 16 B) and output (act's 16 B).
     dram_pj = (16 + 16) * 8 * dram_pj_bit
@@ -215,9 +234,14 @@ def test_sram_energy_per_bit_follows_the_horowitz_fit():
 def test_dynamic_energy_scales_with_voltage_squared():
     model = gemm_model(Layer("fc", "gemm", m=2, k=8, n=8))
     low, high = run(model, voltage_v=0.5), run(model, voltage_v=0.75)
-    for part in ("mac", "sram", "vector"):
+    for part in ("mac", "vector"):
         assert low.energy_breakdown_j[part][0] == pytest.approx(
             high.energy_breakdown_j[part][0] * (0.5 / 0.75) ** 2, rel=1e-12)
+    # The SRAM does not follow the logic below its minimum operating voltage (0.70 V).
+    assert low.energy_breakdown_j["sram"][0] == pytest.approx(
+        high.energy_breakdown_j["sram"][0] * (0.70 / 0.75) ** 2, rel=1e-12)
+    at_vmin = run(model, voltage_v=0.70)
+    assert low.energy_breakdown_j["sram"][0] == pytest.approx(at_vmin.energy_breakdown_j["sram"][0], rel=1e-12)
     assert low.energy_breakdown_j["dram"][0] == high.energy_breakdown_j["dram"][0]
     assert dynamic_energy_scale(TECH, 0.75) == pytest.approx(1.0)
 

@@ -14,10 +14,10 @@ ROOT = Path(__file__).parents[2]
 PROBLEMS = ROOT / "problems"
 CLI = [sys.executable, "-c", "import sys; from synth.cli import main; sys.exit(main(sys.argv[1:]))"]
 
-# 6 variants of the fastest problem (~0.2 s each): 3 infeasible (2 W is below what any design needs).
+# 6 variants of the fastest problem (~0.2 s each): 3 infeasible (1 W is below what any design needs).
 SMALL = {"name": "mobile-small", "base": str(PROBLEMS / "mobile_face_recognition.yaml"),
          "axes": {"workloads.face.latency_ms": {"min": 10, "max": 60, "num": 3, "scale": "log"},
-                  "budgets.power_w": [2, 6]}}
+                  "budgets.power_w": [1, 6]}}
 # 8 variants of a problem whose solve takes about a second each.
 SLOW = {"name": "ranking-slow", "base": str(PROBLEMS / "search_ranking.yaml"),
         "axes": {"workloads.ranker.qps": [250, 500, 1000, 2000], "technology.node_nm": [7, 5]}}

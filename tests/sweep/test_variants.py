@@ -29,11 +29,11 @@ def test_grid_is_the_product_of_the_axes_in_order():
     p = plan(SMALL)
     assert len(p.variants) == 6 and p.duplicates == 0
     assert [dict(v.values) for v in p.variants][:2] == [
-        {"workloads.face.latency_ms": 10.0, "budgets.power_w": 2},
+        {"workloads.face.latency_ms": 10.0, "budgets.power_w": 1},
         {"workloads.face.latency_ms": 10.0, "budgets.power_w": 6}]
     middle = p.variants[2].requirements
     assert middle["workloads"][0]["latency_ms"] == pytest.approx(math.sqrt(10 * 60), rel=1e-5)
-    assert middle["budgets"]["power_w"] == 2
+    assert middle["budgets"]["power_w"] == 1
 
 
 def test_workloads_by_name_and_by_index_are_the_same_variant():

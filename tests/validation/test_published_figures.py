@@ -1,7 +1,8 @@
 """Every row of the validation table (benchmarks/validate.py) within its tolerance (issue 11).
 
-Rows the model does not yet reach are listed in KNOWN_MISSES with the reason; they are strict
-expected failures, so a row that starts to pass (or a new row that fails) is noticed.
+Rows the model does not yet reach are listed in validate.KNOWN_MISSES with the reason (also in
+docs/validation.md); they are strict expected failures, so a row that starts to pass (or a new
+row that fails) is noticed.
 """
 
 import importlib.util
@@ -17,16 +18,7 @@ sys.modules.setdefault("validate", validate)  # dataclasses look their module up
 _spec.loader.exec_module(validate)
 
 CASES = validate.cases()
-KNOWN_MISSES = {
-    ("Edge TPU", "TDP"): "the node and supply of the Edge TPU are not published; at the assumed 16 nm the "
-                         "DVFS curve puts 480 MHz at the 0.55 V floor (no SRAM Vmin is modelled)",
-    ("Eyeriss", "AlexNet conv throughput (batch 4)"): "row stationary is not a synth dataflow: ws on 12 x 14 "
-                                                      "keeps the array busier than Eyeriss's mapping does",
-    ("Eyeriss", "VGG-16 conv throughput (batch 3)"): "as AlexNet: the real array is under-used on VGG's wide layers",
-    ("Eyeriss", "AlexNet conv power"): "65 nm LP leakage and a 16-bit fixed-point PE are not modelled (the fp16 "
-                                       "PE and 28 nm leakage per mm² stand in)",
-    ("Eyeriss", "VGG-16 conv power"): "as AlexNet conv power",
-}
+KNOWN_MISSES = validate.KNOWN_MISSES
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.chip}: {c.figure}" for c in CASES])
@@ -77,6 +69,43 @@ def test_average_power_budget_milp_agrees_with_exhaustive(budget_w):
     spec = yaml.safe_load((Path(__file__).parent / "mobilenet_v2_2w.yaml").read_text())
     spec["budgets"] = {"average_power_w": budget_w}
     spec["space"].update({"array_dims": [16, 32, 64], "sram_mib": [2, 8], "clock_ghz": [0.4, 1.2]})
+    req = synth.load_requirements(spec)
+    kwargs = dict(seed=0, refine=False, alternatives=0, diagnose_infeasible=False)
+    milp = synth.synthesize(req, method="milp", **kwargs)
+    brute = synth.synthesize(req, method="exhaustive", **kwargs)
+    assert milp.status.value == brute.status.value
+    if brute.objective is not None:
+        assert milp.objective == pytest.approx(brute.objective, rel=1e-9)
+
+
+def test_mobilenet_v2_at_10_ms_within_a_2_w_tdp_at_7nm_is_feasible():
+    # Issue 11: answered "infeasible" while the TDP counted the DRAM interface at its full bandwidth
+    # (LPDDR4 34.1 GB/s x 13.5 pJ/bit = 3.7 W). The DRAM term is now what the arrays can consume:
+    # e.g. 16 x 16 int8 at 0.3 GHz takes (2 x 16 + 16) B x 0.3 GHz = 14.4 GB/s, 1.15 W at LPDDR5's
+    # 10 pJ/bit, and MobileNet v2 takes about 8.5 ms there.
+    import synth
+
+    req = synth.load_requirements(Path(__file__).parent / "mobilenet_v2_2w_tdp.yaml")
+    result = synth.synthesize(req, seed=0, refine=False, alternatives=0, diagnose_infeasible=False)
+    assert result.status.value == "optimal"
+    evaluation = result.evaluation
+    assert evaluation.feasible
+    (workload,) = evaluation.workloads
+    assert workload.latency_at_percentile_ms <= 10.0
+    assert evaluation.system.power_w["peak"] <= 2.0
+
+
+@pytest.mark.parametrize("budget_w", [2.0, 1.6])
+def test_tdp_budget_milp_agrees_with_exhaustive(budget_w):
+    # The MILP's peak-power rows (the DRAM term's min of interface and arrays) are exact at every
+    # integer point: the answer must equal brute force over the same grid.
+    import yaml
+
+    import synth
+
+    spec = yaml.safe_load((Path(__file__).parent / "mobilenet_v2_2w_tdp.yaml").read_text())
+    spec["budgets"] = {"power_w": budget_w}
+    spec["space"].update({"array_dims": [16, 32, 64], "sram_mib": [2, 8], "clock_ghz": [0.2, 0.3, 0.4, 1.2]})
     req = synth.load_requirements(spec)
     kwargs = dict(seed=0, refine=False, alternatives=0, diagnose_infeasible=False)
     milp = synth.synthesize(req, method="milp", **kwargs)
