@@ -59,9 +59,11 @@ def test_oversized_result(cli, tmp_path):
 
 def test_a_large_result_is_read(cli, tmp_path):
     """A result.json of several MB (a 2,000-layer model's per-layer table) renders."""
-    layer = {"name": "l", "cycles": 1.0, "time_ms": 0.1, "bound": "compute", "dram_mib": 0.5}
-    data = _tamper(lambda d: d["evaluation"]["workloads"][0].update(layers=[dict(layer, name=f"l{i}")
-                                                                           for i in range(40_000)]))
+    def grow(d):  # the first layer record as `synth solve` wrote it, repeated
+        workload = d["evaluation"]["workloads"][0]
+        workload["layers"] = [dict(workload["layers"][0], name=f"l{i}") for i in range(40_000)]
+
+    data = _tamper(grow)
     path = tmp_path / "result.json"
     path.write_text(json.dumps(data))
     assert path.stat().st_size > 2 << 20
