@@ -65,8 +65,12 @@ def check_target(target: Path) -> Path:
     if resolved.exists() and not resolved.is_dir():
         raise _problem(target, "must be a folder (or a new name), not an existing file")
     parent = resolved.parent
-    if not parent.exists():
-        raise _problem(target, f"must be in an existing folder; {str(parent)!r} does not exist")
+    if not parent.exists():  # `-o out/face`: missing folders are made, inside a writable one
+        existing = next(p for p in parent.parents if p.exists())
+        if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+            raise _problem(target, f"must be in a folder this user can write; {str(parent)!r} does not exist "
+                                   f"and {str(existing)!r} is not a writable folder")
+        parent.mkdir(parents=True, exist_ok=True)
     if not parent.is_dir():
         raise _problem(target, f"must be in a folder; {str(parent)!r} is not one")
     if not os.access(parent, os.W_OK | os.X_OK):

@@ -331,6 +331,9 @@ OVERRIDE_RANGES: dict[str, tuple[float, float]] = {
     "host_phy_area_mm2": (0.0, 1e4),
     "host_phy_power_w": (0.0, 1e4),
     "runtime_overhead_us": (0.0, 1e7),
+    "sram_min_voltage_v": (0.2, 2.0),
+    "pll_step_mhz": (0.001, 1000.0),
+    "regulator_step_mv": (0.1, 1000.0),
 }
 
 

@@ -50,8 +50,11 @@ def test_output_folder_holds_other_files(cli, tmp_path):
     assert (tmp_path / "notes.txt").read_text() == "mine"
 
 
-def test_output_in_a_missing_folder(cli, tmp_path):
-    _fast(lambda: cli("solve", PROBLEM, "-o", tmp_path / "no" / "such" / "dir"), "-o", "does not exist")
+def test_output_under_a_file(cli, tmp_path):
+    """Missing folders on the way to -o are made (`-o out/face`), but not below a file."""
+    (tmp_path / "afile").write_text("mine")
+    _fast(lambda: cli("solve", PROBLEM, "-o", tmp_path / "afile" / "such" / "dir"), "-o", "not a writable folder")
+    assert (tmp_path / "afile").read_text() == "mine"
 
 
 def test_output_is_a_link_to_a_file(cli, tmp_path):
