@@ -29,8 +29,7 @@ def load_checked(data: Any, source: str) -> Requirements:
     req = validate_model(Requirements, data, source, cross_checks=cross_problems)
     check_requirements(req, source)
     design_grid(req, technology(req.node_nm, req.technology.overrides), source)
-    req._source = source
-    return req
+    return req.with_source(source)
 
 
 def replace_requirements(req: Requirements, changes: Mapping[str, Any]) -> Requirements:
