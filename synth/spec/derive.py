@@ -49,7 +49,7 @@ def replace_requirements(req: Requirements, changes: Mapping[str, Any]) -> Requi
 _SHAPE = "must be a key path such as workloads.ranker.qps or workloads[0].qps"
 
 
-def _steps(data: dict, path: str) -> list[str | int]:
+def _steps(data: dict[str, Any], path: str) -> list[str | int]:
     """Key path -> keys and indices; a workload name (it may hold dots) picks its index."""
     steps: list[str | int] = []
     rest = path
@@ -79,7 +79,7 @@ def _steps(data: dict, path: str) -> list[str | int]:
     return steps
 
 
-def _assign(data: dict, path: str, value: Any) -> None:
+def _assign(data: dict[str, Any], path: str, value: Any) -> None:
     steps = _steps(data, path)
     if not steps:
         raise KeyError("must name a key")
