@@ -88,7 +88,8 @@ class _Resolver(Resolver):
         if kind is ScalarNode and implicit[0] and (
                 _BASE_60.match(value) or _YES_NO.match(value) or _OCTAL.match(value)):
             return _AMBIGUOUS_TAG
-        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call,no-any-return]  # untyped in PyYAML's stubs
+        # BaseResolver.resolve is untyped in PyYAML's stubs.
+        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call,no-any-return]
 
 
 for _first in "-+0123456789.":
@@ -197,7 +198,8 @@ def _ambiguous(value: Any, path: str, found: list[tuple[str, Yaml11Scalar]]) -> 
 
 
 _PythonLoader = _loader(_PythonEvents)
-_LOADER = _loader(yaml.cyaml.CParser) if yaml.__with_libyaml__ else _PythonLoader  # type: ignore[attr-defined]  # not re-exported in the stubs
+# CParser is not re-exported by the PyYAML stubs' yaml.cyaml.
+_LOADER = _loader(yaml.cyaml.CParser) if yaml.__with_libyaml__ else _PythonLoader  # type: ignore[attr-defined]
 
 
 def _count_expanded(value: Any, budget: int) -> int:
