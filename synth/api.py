@@ -21,15 +21,13 @@ def load_requirements(source: str | Path | Mapping) -> Requirements:
     req, name = load_document(Requirements, source, cross_checks=cross_problems)
     check_requirements(req, name)
     design_grid(req, technology(req.node_nm, req.technology.overrides), name)
-    req._source = name
-    return req
+    return req.with_source(name)
 
 
 def load_design(source: str | Path | Mapping) -> Design:
     """Load and validate a design file (YAML or JSON) or mapping."""
     design, name = load_document(Design, source)
-    design._source = name
-    return design
+    return design.with_source(name)
 
 
 def evaluate(requirements: Requirements, design: Design, *, seed: int = 0, max_qps: bool = False) -> Evaluation:

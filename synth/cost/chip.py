@@ -17,7 +17,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import numpy.typing as npt
 
+from synth.cost.arrays import FloatArray, Numeric
 from synth.cost.constants import ACCUMULATOR_BYTES, MAC_AREA_UM2_45NM, MAC_ENERGY_PJ_45NM, OPERAND_BYTES, Technology
 from synth.cost.dvfs import dynamic_energy_scale, sram_voltage_scale
 from synth.cost.systolic import edge_words_per_cycle
@@ -33,7 +35,8 @@ PE_PEAK_PJ_45NM = np.array([MAC_ENERGY_PJ_45NM[p] for p in PE_NAMES[:4]] + [MAC_
 PE_OPERAND_BYTES = np.array([OPERAND_BYTES[p] for p in PE_NAMES[:4]] + [OPERAND_BYTES["fp16"]])
 
 
-def area_breakdown_mm2(tech: Technology, *, rows, cols, cores, pe, sram_mib, phy_area_mm2) -> dict[str, np.ndarray]:
+def area_breakdown_mm2(tech: Technology, *, rows: Numeric, cols: Numeric, cores: Numeric, pe: Numeric, sram_mib: Numeric,
+                       phy_area_mm2: Numeric) -> dict[str, FloatArray]:
     """Die area by part, mm^2 (arrays of shape (P,))."""
     pes = np.asarray(rows) * np.asarray(cols) * np.asarray(cores)
     parts = {
@@ -50,9 +53,9 @@ def area_breakdown_mm2(tech: Technology, *, rows, cols, cores, pe, sram_mib, phy
     return parts
 
 
-def peak_power_breakdown_w(tech: Technology, *, rows, cols, cores, pe, clock_ghz, voltage_v, sram_mib,
-                           bandwidth_gbps, dram_pj_per_bit, die_area_mm2,
-                           dram_background_w=0.0) -> dict[str, np.ndarray]:
+def peak_power_breakdown_w(tech: Technology, *, rows: Numeric, cols: Numeric, cores: Numeric, pe: Numeric, clock_ghz: Numeric,
+                           voltage_v: Numeric, sram_mib: Numeric, bandwidth_gbps: Numeric, dram_pj_per_bit: Numeric,
+                           die_area_mm2: Numeric, dram_background_w: Numeric = 0.0) -> dict[str, FloatArray]:
     """TDP by part, W: every unit busy every cycle at the PE's most expensive precision.
 
     Buffers at peak move, per core and cycle, one operand word per array row and column from
@@ -82,7 +85,8 @@ def peak_power_breakdown_w(tech: Technology, *, rows, cols, cores, pe, clock_ghz
     }
 
 
-def peak_dram_gbps(*, rows, cols, cores, pe, clock_ghz, bandwidth_gbps):
+def peak_dram_gbps(*, rows: Numeric, cols: Numeric, cores: Numeric, pe: Numeric, clock_ghz: Numeric,
+                   bandwidth_gbps: Numeric) -> FloatArray:
     """The most DRAM bandwidth (GB/s) the chip can draw: the interface's, or what its cores can
     consume, whichever is less. Data from DRAM enters a core through its array's edges or its
     vector lanes, at most `edge_words_per_cycle` words of the PE's operand width per cycle
@@ -91,34 +95,36 @@ def peak_dram_gbps(*, rows, cols, cores, pe, clock_ghz, bandwidth_gbps):
     the hardware alone."""
     consumable = np.asarray(cores) * edge_words_per_cycle(rows, cols) * PE_OPERAND_BYTES[np.asarray(pe)] \
         * np.asarray(clock_ghz, dtype=float)
-    return np.minimum(np.asarray(bandwidth_gbps, dtype=float), consumable)
+    drawn: FloatArray = np.minimum(np.asarray(bandwidth_gbps, dtype=np.float64), consumable)
+    return drawn
 
 
-def idle_power_w(tech: Technology, peak_parts: dict[str, np.ndarray], dram_background_w) -> np.ndarray:
+def idle_power_w(tech: Technology, peak_parts: dict[str, FloatArray], dram_background_w: Numeric) -> FloatArray:
     """The floor drawn whenever the chip is on: leakage, clock tree and control, host PHY, DRAM
     background (TPU v1 idles at 28 W of 40 W busy, refs §2.1)."""
     return peak_parts["leakage"] + peak_parts["clock_tree"] + peak_parts["host_phy"] \
-        + np.asarray(dram_background_w, dtype=float)
+        + np.asarray(dram_background_w, dtype=np.float64)
 
 
-def leakage_w(tech: Technology, die_area_mm2):
+def leakage_w(tech: Technology, die_area_mm2: Numeric) -> FloatArray:
     return np.asarray(die_area_mm2, dtype=float) * tech.leakage_w_per_mm2
 
 
-def dies_per_wafer(tech: Technology, die_area_mm2):
+def dies_per_wafer(tech: Technology, die_area_mm2: Numeric) -> FloatArray:
     """Gross dies on a round wafer: pi r^2 / A - pi d / sqrt(2 A) (standard approximation)."""
-    area = np.asarray(die_area_mm2, dtype=float)
+    area: FloatArray = np.asarray(die_area_mm2, dtype=float)
     d = tech.wafer_diameter_mm
     return np.maximum(math.pi * (d / 2) ** 2 / area - math.pi * d / np.sqrt(2 * area), 1.0)
 
 
-def murphy_yield(tech: Technology, die_area_mm2):
+def murphy_yield(tech: Technology, die_area_mm2: Numeric) -> FloatArray:
     """Murphy's yield model ((1 - e^-AD) / AD)^2, A in cm^2 (refs §1.6 reproduces AnandTech's 32 %)."""
-    ad = np.asarray(die_area_mm2, dtype=float) / 100 * tech.defect_density_per_cm2
+    ad: FloatArray = np.asarray(die_area_mm2, dtype=float) / 100 * tech.defect_density_per_cm2
     return ((1 - np.exp(-ad)) / np.maximum(ad, 1e-12)) ** 2
 
 
-def chip_cost_breakdown_usd(tech: Technology, *, die_area_mm2, memory_cost_usd, needs_interposer) -> dict[str, np.ndarray]:
+def chip_cost_breakdown_usd(tech: Technology, *, die_area_mm2: Numeric, memory_cost_usd: Numeric,
+                            needs_interposer: npt.ArrayLike) -> dict[str, FloatArray]:
     die = tech.wafer_cost_usd / (dies_per_wafer(tech, die_area_mm2) * murphy_yield(tech, die_area_mm2))
     return {
         "die": die,

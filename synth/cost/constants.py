@@ -11,9 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 from synth.vocabulary import DATAFLOW_NAMES, PRECISION_NAMES
+
+if TYPE_CHECKING:
+    from synth.cost.arrays import FloatArray
 
 NODES_NM = (28, 16, 7, 5)
 PRECISIONS = PRECISION_NAMES
@@ -100,11 +105,12 @@ DELAY_FIT = {
 }
 
 
-def dvfs_clock_ghz(node_nm: int, anchor_clock_ghz: float, anchor_voltage_v: float, guardband: float, voltage):
+def dvfs_clock_ghz(node_nm: int, anchor_clock_ghz: float, anchor_voltage_v: float, guardband: float,
+                   voltage: FloatArray | float) -> FloatArray | float:
     """The DVFS curve (synth/cost/dvfs.py): the clock at supply `voltage`, the Stillmaker delay fit
     of the node evaluated at the signed-off voltage (1 - guardband) x V, through the anchor."""
     a3, a2, a1, a0 = DELAY_FIT[node_nm]
-    delay = lambda v: ((a3 * v + a2) * v + a1) * v + a0  # noqa: E731
+    delay: Callable[[FloatArray | float], FloatArray | float] = lambda v: ((a3 * v + a2) * v + a1) * v + a0  # noqa: E731
     derate = 1.0 - guardband
     return anchor_clock_ghz * delay(derate * anchor_voltage_v) / delay(derate * voltage)
 
@@ -251,7 +257,7 @@ def technology(node_nm: int, overrides: dict[str, float] | None = None) -> Techn
         wafer_cost_usd=WAFER_COST_USD[node_nm],
         defect_density_per_cm2=DEFECT_DENSITY_PER_CM2[node_nm],
     )
-    tech = dataclasses.replace(base, **(overrides or {}))
+    tech = dataclasses.replace(base, **cast(dict[str, Any], overrides or {}))  # names and ranges checked by the spec
     if "max_clock_ghz" in (overrides or {}):
         return tech
     # The curve's reach at the top of the voltage range, rounded down to 1 MHz (MAX_CLOCK_GHZ).

@@ -16,21 +16,36 @@ energy scales with that voltage squared.
 
 from __future__ import annotations
 
+from typing import overload
+
 import numpy as np
 
+from synth.cost.arrays import FloatArray, Numeric
 from synth.cost.constants import Technology, dvfs_clock_ghz
 
 _SAMPLES = 512
 
 
-def clock_at_voltage(tech: Technology, voltage):
+@overload
+def clock_at_voltage(tech: Technology, voltage: float) -> float: ...
+@overload
+def clock_at_voltage(tech: Technology, voltage: Numeric) -> float | FloatArray: ...  # float for a 0-d array
+
+
+def clock_at_voltage(tech: Technology, voltage: Numeric) -> float | FloatArray:
     """Highest clock (GHz) at `voltage` (array or scalar)."""
     result = dvfs_clock_ghz(tech.node_nm, tech.dvfs_anchor_clock_ghz, tech.dvfs_anchor_voltage_v,
                             tech.voltage_guardband, np.asarray(voltage, dtype=float))
     return float(result) if np.ndim(result) == 0 else result
 
 
-def voltage_for_clock(tech: Technology, clock_ghz):
+@overload
+def voltage_for_clock(tech: Technology, clock_ghz: float) -> float: ...
+@overload
+def voltage_for_clock(tech: Technology, clock_ghz: Numeric) -> float | FloatArray: ...  # float for a 0-d array
+
+
+def voltage_for_clock(tech: Technology, clock_ghz: Numeric) -> float | FloatArray:
     """Lowest voltage in the node's range that reaches `clock_ghz` (array or scalar)."""
     volts = np.linspace(tech.min_voltage_v, tech.max_voltage_v, _SAMPLES)
     clocks = clock_at_voltage(tech, volts)  # increasing in V over the allowed range
@@ -39,12 +54,14 @@ def voltage_for_clock(tech: Technology, clock_ghz):
     return float(result) if np.ndim(result) == 0 else result
 
 
-def dynamic_energy_scale(tech: Technology, voltage):
+def dynamic_energy_scale(tech: Technology, voltage: Numeric) -> FloatArray:
     """(V / V_nominal)^2: dynamic energy per operation relative to the nominal voltage."""
     return (np.asarray(voltage, dtype=float) / tech.nominal_voltage_v) ** 2
 
 
-def sram_voltage_scale(tech: Technology, voltage):
+def sram_voltage_scale(tech: Technology, voltage: Numeric) -> FloatArray:
     """(max(V, V_min SRAM) / V_nominal)^2: buffer energy per access relative to the nominal
     voltage, with the SRAM rail held at its minimum operating voltage when the logic goes lower."""
-    return (np.maximum(np.asarray(voltage, dtype=float), tech.sram_min_voltage_v) / tech.nominal_voltage_v) ** 2
+    rail: FloatArray = np.maximum(np.asarray(voltage, dtype=np.float64), tech.sram_min_voltage_v)
+    scale: FloatArray = (rail / tech.nominal_voltage_v) ** 2
+    return scale

@@ -27,27 +27,63 @@ chunk's transfer or compute is exposed, a chunk being one array tile of the weig
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
+from synth.cost.arrays import Numeric
 from synth.cost.constants import Technology
 from synth.cost.systolic import padded_weight_factor, split_gemm_cycles
 
 MIB = float(1 << 20)
 
 
-def depthwise_mask(table) -> np.ndarray:
+class LayerArrays(Protocol):
+    """What the mapping reads of a `synth.cost.workload.LayerTable` (that module imports this one)."""
+
+    @property
+    def kinds(self) -> tuple[str, ...]: ...
+    @property
+    def m(self) -> np.ndarray: ...
+    @property
+    def k(self) -> np.ndarray: ...
+    @property
+    def n(self) -> np.ndarray: ...
+    @property
+    def groups(self) -> np.ndarray: ...
+    @property
+    def shares_weights(self) -> np.ndarray: ...
+    @property
+    def weights(self) -> np.ndarray: ...
+    @property
+    def inputs(self) -> np.ndarray: ...
+    @property
+    def outputs(self) -> np.ndarray: ...
+    @property
+    def vector_ops(self) -> np.ndarray: ...
+    @property
+    def count(self) -> np.ndarray: ...
+    @property
+    def model_input(self) -> np.ndarray: ...
+    @property
+    def model_output(self) -> np.ndarray: ...
+    @property
+    def extra_param_elements(self) -> int: ...
+
+
+def depthwise_mask(table: LayerArrays) -> np.ndarray:
     return np.array([kind == "depthwise" for kind in table.kinds], dtype=bool)
 
 
-def batch_shapes(table, batch):
+def batch_shapes(table: LayerArrays, batch: Numeric) -> tuple[np.ndarray, np.ndarray]:
     """(M, groups) of every layer at a batch: the batch folds into M when weights are shared."""
     m_total = np.where(table.shares_weights, batch * table.m, table.m)
     g_total = np.where(table.shares_weights, table.groups, table.groups * batch)
     return m_total, g_total
 
 
-def layer_compute_cycles(table, *, rows, cols, cores_per_replica, dataflow, batch):
+def layer_compute_cycles(table: LayerArrays, *, rows: Numeric, cols: Numeric, cores_per_replica: Numeric, dataflow: Numeric,
+                         batch: Numeric) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(array cycles, vector cycles, chunks) of every layer instance of one batch on a replica;
     chunks = weight tiles, ceil(K / R) x ceil(N / C) x groups (packed folds for depthwise)."""
     m_total, g_total = batch_shapes(table, batch)
@@ -78,8 +114,8 @@ class Traffic:
     overlap: np.ndarray  # (P, 1) bool: stream buffers fit
 
 
-def layer_traffic(table, tech: Technology, *, rows, cols, dataflow, sram_bytes, batch, operand_bytes,
-                  cores_per_replica) -> Traffic:
+def layer_traffic(table: LayerArrays, tech: Technology, *, rows: Numeric, cols: Numeric, dataflow: Numeric,
+                  sram_bytes: Numeric, batch: Numeric, operand_bytes: np.ndarray, cores_per_replica: Numeric) -> Traffic:
     """DRAM traffic with per-layer residency (module docstring); sram_bytes is the replica's S."""
     reserve = tech.stream_buffer_tiles * rows * cols * np.max(operand_bytes, axis=-1, keepdims=True) \
         * cores_per_replica
@@ -108,7 +144,7 @@ def layer_traffic(table, tech: Technology, *, rows, cols, dataflow, sram_bytes, 
     return Traffic(weight_traffic + act_traffic, resident, free >= 0)
 
 
-def overlapped_time(compute_s, memory_s, chunks, overlap):
+def overlapped_time(compute_s: np.ndarray, memory_s: np.ndarray, chunks: np.ndarray, overlap: np.ndarray) -> np.ndarray:
     """Layer time from compute and DRAM time: chunk-by-chunk overlap when stream buffers fit."""
-    hidden = np.maximum(compute_s, memory_s) + np.minimum(compute_s, memory_s) / chunks
+    hidden: np.ndarray = np.maximum(compute_s, memory_s) + np.minimum(compute_s, memory_s) / chunks
     return np.where(overlap, hidden, compute_s + memory_s)

@@ -9,10 +9,12 @@ cores per replica, precision) instead of every caller building `np.full(size, ..
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from synth.cost.arrays import Numeric
 from synth.cost.constants import Technology
 from synth.cost.workload import BatchFigures, LayerTable, batch_figures
 
@@ -45,11 +47,11 @@ class DesignPoints:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
 
-def figures_at(table: LayerTable, tech: Technology, points: DesignPoints, *, batch, cores_per_replica,
-               precision) -> BatchFigures:
+def figures_at(table: LayerTable, tech: Technology, points: DesignPoints, *, batch: Numeric, cores_per_replica: Numeric,
+               precision: Numeric) -> BatchFigures:
     """`batch_figures` on `points`, with batch, cores per replica and precision code given as
     arrays of shape (P,) or scalars; single points are broadcast to the longest of them."""
     size = max(np.size(batch), np.size(cores_per_replica), np.size(precision), np.size(points.rows))
-    full = lambda value: np.broadcast_to(np.asarray(value), (size,))  # noqa: E731
+    full: Callable[[Numeric], np.ndarray] = lambda value: np.broadcast_to(np.asarray(value), (size,))  # noqa: E731
     return batch_figures(table, tech, **points.repeat(size).as_keywords(), batch=full(batch),
                          cores_per_replica=full(cores_per_replica), precision=full(precision))

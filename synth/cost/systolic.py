@@ -28,19 +28,20 @@ from __future__ import annotations
 
 import numpy as np
 
+from synth.cost.arrays import FloatArray, Numeric
 from synth.vocabulary import Dataflow
 
 WS, OS, IS = Dataflow.ws.code, Dataflow.os.code, Dataflow.is_.code
 DATAFLOW_CODES = {d.value: d.code for d in Dataflow}
 
 
-def _ceil_div(a, b):
+def _ceil_div(a: Numeric, b: Numeric) -> FloatArray:
     """ceil(a / b) for non-negative integers, in float64: exact below 2^53 and, unlike int64
     floor division, vectorized by the CPU (benchmarks/README.md measured ~4x per element)."""
     return np.ceil(np.asarray(a, dtype=np.float64) / b)
 
 
-def mapping(m, k, n, dataflow):
+def mapping(m: Numeric, k: Numeric, n: Numeric, dataflow: Numeric) -> tuple[FloatArray, FloatArray, FloatArray]:
     """(spatial_rows, spatial_cols, temporal) of a GEMM under each dataflow code."""
     spatial_rows = np.where(dataflow == OS, m, k)
     spatial_cols = np.where(dataflow == IS, m, n)
@@ -48,13 +49,13 @@ def mapping(m, k, n, dataflow):
     return spatial_rows, spatial_cols, temporal
 
 
-def fold_count(m, k, n, rows, cols, dataflow):
+def fold_count(m: Numeric, k: Numeric, n: Numeric, rows: Numeric, cols: Numeric, dataflow: Numeric) -> FloatArray:
     """Number of array folds (tiles) a GEMM needs."""
     spatial_rows, spatial_cols, _ = mapping(m, k, n, dataflow)
     return _ceil_div(spatial_rows, rows) * _ceil_div(spatial_cols, cols)
 
 
-def gemm_cycles(m, k, n, rows, cols, dataflow):
+def gemm_cycles(m: Numeric, k: Numeric, n: Numeric, rows: Numeric, cols: Numeric, dataflow: Numeric) -> FloatArray:
     """Compute cycles of one (m x k) @ (k x n) GEMM, counted from 1 (broadcasts over inputs)."""
     m, k, n = (np.asarray(x, dtype=np.float64) for x in (m, k, n))
     rows, cols = np.asarray(rows, dtype=np.float64), np.asarray(cols, dtype=np.float64)
@@ -64,7 +65,8 @@ def gemm_cycles(m, k, n, rows, cols, dataflow):
     return folds * (preload + rows + cols + temporal - 2)
 
 
-def pipelined_gemm_cycles(m, k, n, rows, cols, dataflow):
+def pipelined_gemm_cycles(m: Numeric, k: Numeric, n: Numeric, rows: Numeric, cols: Numeric,
+                          dataflow: Numeric) -> FloatArray:
     """Cycles of one GEMM with double-buffered stationary operands and fill/drain pipelined
     across its folds (module docstring); equals gemm_cycles for a single fold."""
     m, k, n = (np.asarray(x, dtype=np.float64) for x in (m, k, n))
@@ -76,7 +78,7 @@ def pipelined_gemm_cycles(m, k, n, rows, cols, dataflow):
     return np.where(folds > 0, pipelined, 0.0)
 
 
-def padded_weight_factor(k, n, rows, cols, dataflow):
+def padded_weight_factor(k: Numeric, n: Numeric, rows: Numeric, cols: Numeric, dataflow: Numeric) -> FloatArray:
     """Weights (k x n) are stored and fetched in array tiles: the dimensions spread over the array
     are padded to whole tiles (ws: K over rows, N over columns; os: N over columns; is: K over
     rows). A 600 x 600 matrix on a 256 x 256 ws array fetches 768 x 768 (590 KB, not 360 KB)."""
@@ -88,7 +90,8 @@ def padded_weight_factor(k, n, rows, cols, dataflow):
     return padded_k * padded_n / np.maximum(k * n, 1.0)
 
 
-def split_gemm_cycles(m, k, n, groups, cores, rows, cols, dataflow, *, pipelined=False):
+def split_gemm_cycles(m: Numeric, k: Numeric, n: Numeric, groups: Numeric, cores: Numeric, rows: Numeric,
+                      cols: Numeric, dataflow: Numeric, *, pipelined: bool = False) -> FloatArray:
     """Cycles of `groups` independent GEMMs spread over `cores` arrays, imbalance included.
 
     With at least as many GEMMs as cores, each core runs ceil(groups / cores) of them. With
@@ -106,7 +109,8 @@ def split_gemm_cycles(m, k, n, groups, cores, rows, cols, dataflow, *, pipelined
     return np.where(groups >= cores, per_core, 1.0) * np.minimum(split_m, split_n)
 
 
-def buffer_words(m, k, n, rows, cols, dataflow):
+def buffer_words(m: Numeric, k: Numeric, n: Numeric, rows: Numeric, cols: Numeric,
+                 dataflow: Numeric) -> tuple[FloatArray, FloatArray]:
     """On-chip buffer words moved for one GEMM: (operand reads, accumulator reads+writes).
 
     Operand A (m x k, activations) and B (k x n, weights) are re-read once per fold of the
@@ -126,7 +130,7 @@ def buffer_words(m, k, n, rows, cols, dataflow):
     return a_reads + b_reads, acc
 
 
-def edge_words_per_cycle(rows, cols):
+def edge_words_per_cycle(rows: Numeric, cols: Numeric) -> FloatArray:
     """Words one core moves across its array's edges, or through its vector lanes, in a cycle:
     the most data it can take in from memory or give back per cycle, 2 * cols + max(rows, cols).
 

@@ -20,10 +20,13 @@ what is left; the model's input and output always cross DRAM.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+from synth.cost.arrays import FloatArray, Numeric
 from synth.cost.constants import ACCUMULATOR_BYTES, MAC_ENERGY_PJ_45NM, OPERAND_BYTES, Technology
 from synth.cost.dvfs import dynamic_energy_scale, sram_voltage_scale
 from synth.cost.mapping import batch_shapes, layer_compute_cycles, layer_traffic, overlapped_time
@@ -62,7 +65,7 @@ class LayerTable:
     @classmethod
     def from_model(cls, model: Model) -> LayerTable:
         gemms = model.gemms()
-        column = lambda attr: np.array([getattr(g, attr) for g in gemms], dtype=np.int64)  # noqa: E731
+        column: Callable[[str], np.ndarray] = lambda attr: np.array([getattr(g, attr) for g in gemms], dtype=np.int64)  # noqa: E731
         array_layers = [i for i, g in enumerate(gemms) if g.kind != "vector"]
         sensitive = np.zeros(len(gemms), dtype=bool)
         if array_layers:
@@ -83,23 +86,23 @@ class LayerTable:
     def macs_per_sample(self) -> int:
         return int(np.sum(self.m * self.k * self.n * self.groups * self.count))
 
-    def weight_bytes(self, precision_code) -> np.ndarray:
+    def weight_bytes(self, precision_code: Numeric) -> np.ndarray:
         """Bytes of all stored parameters at a precision code (array or scalar)."""
         code = np.asarray(precision_code)
         operand = layer_bytes(code.reshape(-1, 1), self.sensitive[None, :])
-        total = np.sum(self.weights[None, :] * operand * self.count[None, :], axis=1)
+        total: np.ndarray = np.sum(self.weights[None, :] * operand * self.count[None, :], axis=1)
         total = total + self.extra_param_elements * operand.min(axis=1)
         return total.reshape(code.shape)
 
 
-def layer_bytes(code, sensitive):
+def layer_bytes(code: np.ndarray, sensitive: np.ndarray) -> np.ndarray:
     """Operand bytes of each layer: int8+fp16 runs sensitive layers in fp16."""
     mixed = code == 4
     base = _BYTES[np.where(mixed, 0, np.minimum(code, 3))]
     return np.where(mixed & sensitive, _BYTES[1], base)
 
 
-def layer_mac_pj(code, sensitive):
+def layer_mac_pj(code: np.ndarray, sensitive: np.ndarray) -> np.ndarray:
     mixed = code == 4
     base = _MAC_PJ[np.where(mixed, 0, np.minimum(code, 3))]
     return np.where(mixed & sensitive, _MAC_PJ[1], base)
@@ -122,11 +125,12 @@ class BatchFigures:
     layer_resident: np.ndarray | None = None  # (P, L) bool: the layer's weights stay on chip
 
 
-def batch_figures(table: LayerTable, tech: Technology, *, rows, cols, cores, dataflow, clock_ghz,
-                  voltage_v, sram_mib, bandwidth_gbps, dram_pj_per_bit, batch, cores_per_replica,
-                  precision) -> BatchFigures:
+def batch_figures(table: LayerTable, tech: Technology, *, rows: Numeric, cols: Numeric, cores: Numeric,
+                  dataflow: Numeric, clock_ghz: Numeric, voltage_v: Numeric, sram_mib: Numeric,
+                  bandwidth_gbps: Numeric, dram_pj_per_bit: Numeric, batch: Numeric, cores_per_replica: Numeric,
+                  precision: Numeric) -> BatchFigures:
     """Service time and dynamic energy of one batch; every keyword is an array of shape (P,)."""
-    col = lambda x: np.asarray(x)[:, None] if np.ndim(x) else np.asarray(x)  # noqa: E731
+    col: Callable[[Numeric], np.ndarray] = lambda x: np.asarray(x)[:, None] if np.ndim(x) else np.asarray(x)  # noqa: E731
     rows, cols, cores, dataflow = col(rows), col(cols), col(cores), col(dataflow)
     freq_hz = col(clock_ghz) * 1e9
     batch, replica_cores, code = col(batch), col(cores_per_replica), col(precision)
@@ -172,7 +176,7 @@ def batch_figures(table: LayerTable, tech: Technology, *, rows, cols, cores, dat
         + acc_words * ACCUMULATOR_BYTES * g_total * 8 * accumulator_pj_per_bit(tech, col(sram_mib) / cores)
     vector_j = table.vector_ops * batch * tech.vector_op_energy_pj_45nm * tech.mac_energy_scale
     dram_j = traffic * 8 * col(dram_pj_per_bit)
-    parts = {
+    parts: dict[str, Any] = {  # Any: typeshed's sum() knows numbers, not arrays
         "mac": np.broadcast_to(mac_j, layer_s.shape) @ count * np.ravel(vscale) * 1e-12,
         "sram": np.broadcast_to(sram_j, layer_s.shape) @ count * np.ravel(sram_voltage_scale(tech, col(voltage_v)))
         * 1e-12,
@@ -191,17 +195,17 @@ def batch_figures(table: LayerTable, tech: Technology, *, rows, cols, cores, dat
     )
 
 
-def sram_pj_per_bit(tech: Technology, sram_mib_per_core):
+def sram_pj_per_bit(tech: Technology, sram_mib_per_core: Numeric) -> FloatArray:
     """Energy per bit of one SRAM access at the node's nominal voltage.
 
     E_64b(S) = 10 pJ * (S / 8 KB)^0.475 at 45 nm (Horowitz fit, constants.py), S = one bank:
     min(SRAM per core, bank size)."""
-    bank_kib = np.minimum(np.asarray(sram_mib_per_core, dtype=float) * 1024, tech.sram_bank_kib)
+    bank_kib: FloatArray = np.minimum(np.asarray(sram_mib_per_core, dtype=float) * 1024, tech.sram_bank_kib)
     per_64b = tech.sram_pj_per_64b_at_8kb * (bank_kib / 8) ** tech.sram_energy_size_exponent
     return per_64b / 64 * tech.sram_energy_scale
 
 
-def accumulator_pj_per_bit(tech: Technology, sram_mib_per_core):
+def accumulator_pj_per_bit(tech: Technology, sram_mib_per_core: Numeric) -> FloatArray:
     """Energy per bit of a partial-sum access: the accumulators sit in per-column banks of
     accumulator_bank_kib (or the whole SRAM per core if smaller)."""
     bank_mib = np.minimum(np.asarray(sram_mib_per_core, dtype=float), tech.accumulator_bank_kib / 1024)

@@ -53,8 +53,7 @@ def _search(opts: SpaceOptions, objective: Objective, *, seed: int, deadline: fl
 
 
 def _relaxed(opts: SpaceOptions, update: dict) -> SpaceOptions:
-    req = opts.req.model_copy(update=update)
-    req._source = opts.req.source
+    req = opts.req.model_copy(update=update).with_source(opts.req.source)
     return space_options(req)
 
 

@@ -56,8 +56,7 @@ def _with_bound(req: Requirements, metric: str, value: float) -> Requirements:
         workloads = [w.model_copy(update={"qps": w.qps * value / total}) if w.qps is not None else w
                      for w in req.workloads]
         updated = req.model_copy(update={"workloads": workloads})
-    updated._source = req.source
-    return updated
+    return updated.with_source(req.source)
 
 
 # How each trade-off point is re-solved: no refinement, alternatives or diagnosis, and a work
@@ -69,8 +68,7 @@ RESOLVE = SearchOptions(refine=False, alternatives=0, diagnose_infeasible=False,
 
 def _solve(req: Requirements, objective: Objective, *, seed: int, budget: SearchOptions, deadline: float,
            hints=()) -> Result:
-    updated = req.model_copy(update={"objective": objective})
-    updated._source = req.source
+    updated = req.model_copy(update={"objective": objective}).with_source(req.source)
     remaining = max(deadline - time.perf_counter(), 0.05)
     return synthesize(updated, budget, seed=seed, time_limit_s=remaining, hints=tuple(hints))
 
@@ -167,8 +165,7 @@ def _relaxed(req: Requirements, requirement: str, limit: float) -> tuple[Require
         new = limit * (1 - RELAX) if key == "qps" else limit * (1 + RELAX)
         workloads = [w.model_copy(update={key: new}) if w.name == name else w for w in req.workloads]
         updated = req.model_copy(update={"workloads": workloads})
-    updated._source = req.source
-    return updated, new
+    return updated.with_source(req.source), new
 
 
 def sensitivity(req: Requirements, evaluation: Evaluation, *, baseline: float, seed: int = 0,

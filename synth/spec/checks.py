@@ -37,7 +37,7 @@ def cross_problems(data: Any, source: str) -> list[Problem]:
     return found
 
 
-def _workload_problems(workload: Mapping, source: str, key: str) -> list[Problem]:
+def _workload_problems(workload: Mapping[str, Any], source: str, key: str) -> list[Problem]:
     """Keys a scenario needs or does not take (MLPerf Inference scenarios), and model names."""
     found, scenario = [], workload.get("scenario")
     model = workload.get("model")
@@ -62,7 +62,7 @@ def _workload_problems(workload: Mapping, source: str, key: str) -> list[Problem
     return found
 
 
-def _override_problems(spec: Mapping, source: str) -> list[Problem]:
+def _override_problems(spec: Mapping[str, Any], source: str) -> list[Problem]:
     """Each override within its range, ordered pairs, and a DVFS window where the node's delay
     fit is positive and falls as the voltage rises (so every clock has one voltage)."""
     node, overrides = spec.get("node_nm", 7), spec.get("overrides")

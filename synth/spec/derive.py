@@ -29,8 +29,7 @@ def load_checked(data: Any, source: str) -> Requirements:
     req = validate_model(Requirements, data, source, cross_checks=cross_problems)
     check_requirements(req, source)
     design_grid(req, technology(req.node_nm, req.technology.overrides), source)
-    req._source = source
-    return req
+    return req.with_source(source)
 
 
 def replace_requirements(req: Requirements, changes: Mapping[str, Any]) -> Requirements:
@@ -50,7 +49,7 @@ def replace_requirements(req: Requirements, changes: Mapping[str, Any]) -> Requi
 _SHAPE = "must be a key path such as workloads.ranker.qps or workloads[0].qps"
 
 
-def _steps(data: dict, path: str) -> list[str | int]:
+def _steps(data: dict[str, Any], path: str) -> list[str | int]:
     """Key path -> keys and indices; a workload name (it may hold dots) picks its index."""
     steps: list[str | int] = []
     rest = path
@@ -80,7 +79,7 @@ def _steps(data: dict, path: str) -> list[str | int]:
     return steps
 
 
-def _assign(data: dict, path: str, value: Any) -> None:
+def _assign(data: dict[str, Any], path: str, value: Any) -> None:
     steps = _steps(data, path)
     if not steps:
         raise KeyError("must name a key")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Self, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -44,13 +44,20 @@ class Strict(BaseModel):
         copy = super().model_copy(update=update, deep=deep)
         return revalidated(copy) if update else copy
 
+    def with_source(self, source: str) -> Self:
+        """A copy that names `source` (the file it was loaded from) in messages."""
+        copy = super().model_copy()
+        copy._source = source
+        return copy
 
-def revalidated(model: Strict) -> Strict:
+
+StrictT = TypeVar("StrictT", bound=Strict)
+
+
+def revalidated(model: StrictT) -> StrictT:
     """`model` validated again field by field (nested models already validated are kept)."""
     values = {name: getattr(model, name) for name in type(model).model_fields}
-    checked = validate_model(type(model), values, model.source)
-    checked._source = model.source
-    return checked
+    return validate_model(type(model), values, model.source).with_source(model.source)
 
 
 PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]

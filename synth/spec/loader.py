@@ -17,17 +17,19 @@ in YAML 1.1).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
-from yaml.nodes import ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode
 from yaml.parser import Parser
 from yaml.reader import Reader
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
+from yaml.tokens import Token
 
 from synth.errors import Problem, SpecError
 
@@ -82,11 +84,12 @@ class _Resolver(Resolver):
     yaml_implicit_resolvers = {first: list(entries) for first, entries in
                                Resolver.yaml_implicit_resolvers.items()}
 
-    def resolve(self, kind, value, implicit):  # noqa: ANN001 - PyYAML signature
+    def resolve(self, kind: type[Node], value: str, implicit: tuple[bool, bool]) -> str:  # PyYAML's signature
         if kind is ScalarNode and implicit[0] and (
                 _BASE_60.match(value) or _YES_NO.match(value) or _OCTAL.match(value)):
             return _AMBIGUOUS_TAG
-        return super().resolve(kind, value, implicit)
+        # BaseResolver.resolve is untyped in PyYAML's stubs.
+        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call,no-any-return]
 
 
 for _first in "-+0123456789.":
@@ -101,7 +104,7 @@ class _PythonEvents(Reader, Scanner, Parser):
         Scanner.__init__(self)
         Parser.__init__(self)
 
-    def fetch_flow_collection_start(self, token_class):  # noqa: ANN001 - PyYAML signature
+    def fetch_flow_collection_start(self, token_class: type[Token]) -> None:  # PyYAML's signature
         # The scanner looks ahead over every open `[` or `{` (quadratic time); stop it early.
         if self.flow_level >= MAX_DEPTH:
             mark = self.get_mark()
@@ -119,11 +122,15 @@ class _BoundedComposer(Composer):
         self._nodes = 0
         self._aliases = 0
 
+    # Given by the event source the loader class mixes in (PyYAML's Parser or libyaml's CParser).
+    peek_event: Callable[[], Any]
+    check_event: Callable[..., bool]
+
     def _where(self) -> str:
         mark = self.peek_event().start_mark
         return f"line {mark.line + 1}, column {mark.column + 1}"
 
-    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML signature
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:  # PyYAML's signature
         if self.check_event(yaml.AliasEvent):
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
@@ -140,7 +147,7 @@ class _BoundedComposer(Composer):
         finally:
             self._depth -= 1
 
-    def compose_mapping_node(self, anchor):  # noqa: ANN001 - PyYAML signature
+    def compose_mapping_node(self, anchor: Any) -> MappingNode:  # PyYAML's signature (anchor: str | None)
         node = super().compose_mapping_node(anchor)
         first_seen: dict[tuple[str, str], Any] = {}
         for key, _ in node.value:
@@ -158,9 +165,9 @@ class _BoundedComposer(Composer):
 def _loader(events: type) -> type:
     """A loader class: `events` (libyaml or pure Python) -> bounded composer -> safe values."""
 
-    class Loader(_BoundedComposer, events, SafeConstructor, _Resolver):
+    class Loader(_BoundedComposer, events, SafeConstructor, _Resolver):  # type: ignore[misc]  # a base chosen at run time
         def __init__(self, stream: str):
-            events.__init__(self, stream)
+            events.__init__(self, stream)  # type: ignore[misc]  # PyYAML's mixins: the event source's own __init__
             _BoundedComposer.__init__(self)
             SafeConstructor.__init__(self)
             _Resolver.__init__(self)
@@ -170,7 +177,7 @@ def _loader(events: type) -> type:
     return Loader
 
 
-def _construct_ambiguous(_loader, node: ScalarNode) -> Yaml11Scalar:  # noqa: ANN001
+def _construct_ambiguous(_loader: Any, node: ScalarNode) -> Yaml11Scalar:  # Any: the stubs know only PyYAML's loaders
     value = Yaml11Scalar(node.value)
     value.line, value.column = node.start_mark.line + 1, node.start_mark.column + 1
     return value
@@ -191,7 +198,8 @@ def _ambiguous(value: Any, path: str, found: list[tuple[str, Yaml11Scalar]]) -> 
 
 
 _PythonLoader = _loader(_PythonEvents)
-_LOADER = _loader(yaml.cyaml.CParser) if yaml.__with_libyaml__ else _PythonLoader
+# CParser is not re-exported by the PyYAML stubs' yaml.cyaml.
+_LOADER = _loader(yaml.cyaml.CParser) if yaml.__with_libyaml__ else _PythonLoader  # type: ignore[attr-defined]
 
 
 def _count_expanded(value: Any, budget: int) -> int:

@@ -7,7 +7,7 @@ from these classes, and docs/requirements.md is generated from that schema (synt
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import AfterValidator, Discriminator, Field, Tag, field_validator, model_validator
 
@@ -137,7 +137,7 @@ class InlineModel(Strict):
 
     @field_validator("accuracy_drop_pct")
     @classmethod
-    def _known_precisions(cls, value):
+    def _known_precisions(cls, value: dict[str, float] | None) -> dict[str, float] | None:
         if value:
             unknown = sorted(set(value) - set(PRECISIONS))
             if unknown:
@@ -146,7 +146,7 @@ class InlineModel(Strict):
 
     @field_validator("layers")
     @classmethod
-    def _unique_names(cls, layers):
+    def _unique_names(cls, layers: list[LayerSpec]) -> list[LayerSpec]:
         seen: set[str] = set()
         for layer in layers:
             if layer.name in seen:
@@ -169,7 +169,7 @@ class OnnxModel(Strict):
         None, description="Symbolic dimensions by name, e.g. {seq: 128}; a symbolic batch dimension is 1.")
 
 
-def _model_kind(value) -> str:
+def _model_kind(value: Any) -> str:
     # A dict when validating a file; a model instance when an object is validated again.
     if isinstance(value, str):
         return "builtin"
@@ -232,7 +232,7 @@ class TechnologySpec(Strict):
 
     @model_validator(mode="before")
     @classmethod
-    def _host_preset(cls, data):
+    def _host_preset(cls, data: Any) -> Any:
         if isinstance(data, dict) and isinstance(data.get("host_interface", "on_soc"), str):
             preset = HOST_INTERFACES.get(data.get("host_interface", "on_soc"), {})
             given = data.get("overrides") or {}
@@ -273,7 +273,7 @@ class Range(Strict):
         return self
 
 
-def _list_or_range(value) -> str:
+def _list_or_range(value: Any) -> str:
     return "range" if isinstance(value, (dict, Range)) else "list"
 
 
@@ -302,7 +302,7 @@ class InlineMemory(Strict):
         "Standby power of the memory devices per chip, W (drawn whenever the chip is on)."))
 
 
-def _memory_kind(value) -> str:
+def _memory_kind(value: Any) -> str:
     # A dict when validating, an InlineMemory when serializing.
     return "inline" if isinstance(value, (dict, InlineMemory)) else "catalog"
 
@@ -380,7 +380,7 @@ class Requirements(Strict):
 
     @field_validator("workloads")
     @classmethod
-    def _unique_workloads(cls, workloads):
+    def _unique_workloads(cls, workloads: list[Workload]) -> list[Workload]:
         names = [w.name for w in workloads]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:

@@ -3,29 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from synth.cost.constants import PE_SUPPORTS, Technology, technology
 from synth.cost.dvfs import clock_at_voltage, voltage_for_clock
 from synth.cost.memory import MemoryOption
 from synth.errors import Problem, SpecError
 from synth.models import BUILTIN_MODELS, Layer, Model
+from synth.models.layers import LayerKind
 from synth.models.onnx.source import onnx_model_for_requirements
 from synth.spec.checks import cross_problems
 from synth.spec.design import Design, WorkloadPlan
 from synth.spec.fields import MAX_LAYER_ELEMENTS, MAX_MODEL_OPS
-from synth.spec.requirements import InlineModel, OnnxModel, Requirements, Workload
+from synth.spec.requirements import InlineModel, LayerSpec, ModelSpec, OnnxModel, Requirements, Workload
 from synth.spec.space import memory_option
 
 
-def _layer(spec) -> Layer:
+def _layer(spec: LayerSpec) -> Layer:
     fields = spec.model_dump(exclude={"type"})
-    kind = {"attention": "matmul", "elementwise": "vector"}.get(spec.type, spec.type)
+    kind = cast(LayerKind, {"attention": "matmul", "elementwise": "vector"}.get(spec.type, spec.type))
     if kind == "depthwise":
         fields["c_in"] = fields["c_out"] = fields.pop("channels")
     return Layer(kind=kind, **fields)
 
 
-def resolve_model(spec, source: str, path: str) -> Model:
+def resolve_model(spec: ModelSpec, source: str, path: str) -> Model:
     """The Model a workload's `model:` names, or SpecError naming the key."""
     if isinstance(spec, OnnxModel):
         return onnx_model_for_requirements(spec, source, path)

@@ -9,15 +9,16 @@ grid. Omitted variables take the defaults below.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from synth.cost.constants import DATAFLOWS, PE_SUPPORTS, PRECISIONS, Technology
 from synth.cost.memory import CATALOG, MemoryOption
 from synth.errors import Problem, SpecError
 from synth.models import BUILTIN_MODELS
 from synth.spec.fields import MAX_BATCH, MAX_HARDWARE_POINTS, MAX_TABLE_CELLS, MAX_WORKLOAD_POINTS
-from synth.spec.requirements import InlineMemory, Range, Requirements
+from synth.spec.requirements import FloatChoice, InlineMemory, IntChoice, ModelSpec, Range, Requirements
 
 MAX_GRID = 1024  # values per variable after expansion
 
@@ -77,8 +78,8 @@ def _powers_of_two(low: float, high: float) -> list[float]:
     return sorted(values)
 
 
-def _expand(value, *, key: str, kind: str, default, low_default: float, high_default: float,
-            source: str, problems: list[Problem]) -> tuple:
+def _expand(value: IntChoice | FloatChoice | None, *, key: str, kind: str, default: Iterable[float],
+            low_default: float, high_default: float, source: str, problems: list[Problem]) -> tuple[Any, ...]:
     """One variable's grid; kind: 'pow2' (integer sizes), 'pow2f' (real sizes), 'int', 'clock'."""
     if value is None:
         return tuple(default)
@@ -131,8 +132,9 @@ def design_grid(req: Requirements, tech: Technology, source: str = "<requirement
                 check_size: bool = True) -> Grid:
     """Expand the requirements' space into explicit grids; raises SpecError on empty grids and,
     with check_size, on a space beyond the format's size limits (synth.spec.fields)."""
+    problems: list[Problem]
     space, problems = req.space, []
-    common = dict(source=source, problems=problems)
+    common: dict[str, Any] = dict(source=source, problems=problems)
     if space.array_rows is not None:
         rows = _expand(space.array_rows, key="array_rows", kind="pow2", default=(), low_default=1,
                        high_default=4096, **common)
@@ -193,7 +195,7 @@ def table_cells(grid: Grid, layers: int) -> int:
     return max(cycles, traffic) * layers
 
 
-def _layer_count(model) -> int:  # noqa: ANN001 - a validated ModelSpec
+def _layer_count(model: ModelSpec) -> int:
     if isinstance(model, str):
         return len(BUILTIN_MODELS[model]().layers) if model in BUILTIN_MODELS else 0
     return len(getattr(model, "layers", ()))

@@ -13,10 +13,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import UnionType
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, Tag, ValidationError
 from pydantic.fields import FieldInfo
+from pydantic_core import ErrorDetails
 
 from synth.errors import Problem, SpecError, format_value
 from synth.spec.loader import read_document
@@ -53,6 +54,7 @@ _BRANCH_WORDS = {
     "onnx": "{onnx: path}",
     "catalog": "a memory name",
 }
+ModelT = TypeVar("ModelT", bound=BaseModel)  # validate_model returns an instance of the class it is given
 
 
 # --- where an error is: walking a pydantic location through the schema ----------------------------
@@ -113,10 +115,12 @@ def _branches(union: Any, discriminator: str | None) -> dict[str, Any]:
     return result
 
 
-def _locate(root: type[BaseModel], loc: tuple) -> _Place:
+def _locate(root: type[BaseModel], loc: tuple[int | str, ...]) -> _Place:
     """Follow a pydantic error location through the schema of `root`."""
     annotation: Any = root
     discriminator: str | None = None
+    inner: Any
+    branches: dict[str, Any]
     path, branches = "", {}
     for part in loc:
         inner, discriminator = _unwrap(annotation, discriminator) if annotation is not None else (None, None)
@@ -167,7 +171,7 @@ def _number(value: Any) -> str:
     return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
-def _message(error: dict, place: _Place, root: type[BaseModel]) -> tuple[str, str]:
+def _message(error: ErrorDetails, place: _Place, root: type[BaseModel]) -> tuple[str, str]:
     """(key path, message) for one pydantic error."""
     kind, ctx, given, path = error["type"], error.get("ctx") or {}, error.get("input"), place.path
     got = f"got {format_value(given)}"
@@ -214,8 +218,8 @@ def _message(error: dict, place: _Place, root: type[BaseModel]) -> tuple[str, st
     return path, f"{error['msg']}, {got}"
 
 
-def validate_model(model: type[BaseModel], data: Any, source: str, *, prefix: str = "",
-                   cross_checks: Callable[[Any, str], list[Problem]] | None = None) -> BaseModel:
+def validate_model(model: type[ModelT], data: Any, source: str, *, prefix: str = "",
+                   cross_checks: Callable[[Any, str], list[Problem]] | None = None) -> ModelT:
     """Validate plain data against a spec model, or raise SpecError with every problem.
 
     cross_checks(data, source): checks that span keys, run on the plain data when the schema
@@ -245,14 +249,14 @@ def _under(path: str, reported: set[str]) -> bool:
     return any(path == r or path.startswith((r + ".", r + "[")) for r in reported)
 
 
-def _union_collapse(errors: list[dict]) -> list[dict]:
+def _union_collapse(errors: list[ErrorDetails]) -> list[ErrorDetails]:
     """For a value that matched no branch of an untagged union, report the closest branch.
 
     Pydantic reports one error per branch, with the branch's name in the location (e.g.
     `x.list[int]` and `x.str`). Keep branch-specific detail errors, or else one summary of the
     types that would have been accepted. (Tagged unions report one branch and pass through.)"""
-    grouped: dict[tuple, list[dict]] = {}
-    order: list[tuple] = []
+    grouped: dict[tuple[int | str, ...], list[ErrorDetails]] = {}
+    order: list[tuple[int | str, ...]] = []
     for error in errors:
         key = tuple(p for p in error["loc"] if not _is_branch(p))
         if key not in grouped:
@@ -270,9 +274,9 @@ def _union_collapse(errors: list[dict]) -> list[dict]:
     return result
 
 
-def _summarize_types(group: list[dict]) -> dict:
+def _summarize_types(group: list[ErrorDetails]) -> ErrorDetails:
     words = sorted({_TYPE_WORDS.get(e["type"], e["type"]) for e in group})
-    first = dict(group[0])
+    first = group[0].copy()
     first["type"] = "value_error"
     first["ctx"] = {"error": f"must be {' or '.join(words)}, got {format_value(first.get('input'))}"}
     return first
@@ -295,8 +299,8 @@ def _unique(problems: list[Problem]) -> list[Problem]:
     return result
 
 
-def load_document(model: type[BaseModel], source: str | Path | Mapping, *,
-                  cross_checks: Callable[[Any, str], list[Problem]] | None = None) -> tuple[BaseModel, str]:
+def load_document(model: type[ModelT], source: str | Path | Mapping[str, Any], *,
+                  cross_checks: Callable[[Any, str], list[Problem]] | None = None) -> tuple[ModelT, str]:
     """Validate a file path or an in-memory mapping; returns (object, source name)."""
     if isinstance(source, Mapping):
         return validate_model(model, source, "<mapping>", cross_checks=cross_checks), "<mapping>"
