@@ -69,7 +69,7 @@ def _search(requirements: Requirements, options: SearchOptions, *, seed: int) ->
         state = exhaustive_search(opts, seed=seed, deadline=deadline)
     else:
         state = heuristic_search(opts, method=method, seed=seed, deadline=deadline)
-    return _result(opts, state, method=method, seed=seed, started=started, build_s=build_s)
+    return search_result(opts, state, method=method, seed=seed, started=started, build_s=build_s)
 
 
 def _no_precision(opts: SpaceOptions, *, method, seed, started, build_s, deadline, diagnose_infeasible) -> Result:
@@ -79,7 +79,7 @@ def _no_precision(opts: SpaceOptions, *, method, seed, started, build_s, deadlin
     state.notes.append("no PE of the space runs a precision within the accuracy limit of: "
                        + ", ".join(without_precision(opts)))
     relaxation = diagnose(opts, seed=seed, deadline=deadline) if diagnose_infeasible else ()
-    return _result(opts, state, method=method, seed=seed, started=started, build_s=build_s, relaxation=relaxation)
+    return search_result(opts, state, method=method, seed=seed, started=started, build_s=build_s, relaxation=relaxation)
 
 
 def _milp(opts: SpaceOptions, options: SearchOptions, *, seed, started, deadline, build_s) -> Result:
@@ -96,7 +96,7 @@ def _milp(opts: SpaceOptions, options: SearchOptions, *, seed, started, deadline
     relaxation = ()
     if state.infeasible and options.diagnose_infeasible:
         relaxation = diagnose(opts, seed=seed, deadline=deadline)
-    return _result(opts, state, method=Method.milp, seed=seed, started=started, build_s=build_s,
+    return search_result(opts, state, method=Method.milp, seed=seed, started=started, build_s=build_s,
                    extra_alternatives=extra, relaxation=relaxation, pruned=pruned.notes)
 
 
@@ -175,7 +175,7 @@ def _neighbours(opts: SpaceOptions, hardware: HardwarePoint) -> list[HardwarePoi
     return points
 
 
-def _result(opts: SpaceOptions, state: SearchState, *, method, seed, started, build_s,
+def search_result(opts: SpaceOptions, state: SearchState, *, method, seed, started, build_s,
             extra_alternatives=(), relaxation=(), pruned=()) -> Result:
     best = state.best()
     objective = opts.req.objective
