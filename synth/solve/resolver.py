@@ -19,7 +19,7 @@ from dataclasses import replace
 from typing import Any
 
 from synth.results import Result
-from synth.solve.loop import run_loop
+from synth.solve import chooser
 from synth.solve.milp import DesignMilp
 from synth.solve.options import SpaceOptions, space_options, without_precision
 from synth.solve.prune import prune
@@ -97,13 +97,13 @@ class Resolver:
         else:
             pruned = prune(opts)
             space = pruned.options
-            milp = self._model(updated, space)
             build_s = time.perf_counter() - started
             designs = tuple(hints) + tuple(self.known)
             known = tuple(p for p in (hardware_of(space, d) for d in designs) if p is not None)
-            state = run_loop(space, milp, seed=self.seed, deadline=started + time_limit, hints=known,
-                             max_iterations=self.budget.max_milp_solves or UNLIMITED_SOLVES,
-                             node_limit=self.budget.milp_max_nodes)
+            state, _ = chooser.search(space, lambda: self._model(updated, space), seed=self.seed,
+                                      deadline=started + time_limit, hints=known,
+                                      max_iterations=self.budget.max_milp_solves or UNLIMITED_SOLVES,
+                                      node_limit=self.budget.milp_max_nodes, scan_checks=self.budget.scan_checks)
             result = search_result(opts, state, method=Method.milp, seed=self.seed, started=started,
                                    build_s=build_s, pruned=pruned.notes)
             result = replace(result, requirements=updated.model_dump(mode="json", exclude_none=True, warnings=False))

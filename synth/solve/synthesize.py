@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from synth.results import Certificate, Evaluation, Result
+from synth.solve import chooser
 from synth.solve.diagnose import diagnose
 from synth.solve.exhaustive import exhaustive_search
 from synth.solve.heuristic import heuristic_search
@@ -86,21 +87,31 @@ def _milp(opts: SpaceOptions, options: SearchOptions, *, seed, started, deadline
     t = time.perf_counter()
     pruned = prune(opts)
     space = pruned.options
-    milp = DesignMilp(space, seed=seed)
     build_s += time.perf_counter() - t
+    built: list[DesignMilp] = []
+
+    def milp_of() -> DesignMilp:
+        nonlocal build_s
+        if not built:
+            t = time.perf_counter()
+            built.append(DesignMilp(space, seed=seed))
+            build_s += time.perf_counter() - t
+        return built[0]
+
     known = tuple(point for point in (hardware_of(space, design) for design in options.hints) if point is not None)
-    state = run_loop(space, milp, seed=seed, deadline=deadline, hints=known,
-                     max_iterations=options.max_milp_solves or UNLIMITED_SOLVES, node_limit=options.milp_max_nodes)
-    extra = _alternatives(space, milp, state, seed=seed, deadline=deadline, wanted=options.alternatives,
+    state, _ = chooser.search(space, milp_of, seed=seed, deadline=deadline, hints=known,
+                              max_iterations=options.max_milp_solves or UNLIMITED_SOLVES,
+                              node_limit=options.milp_max_nodes, scan_checks=options.scan_checks)
+    extra = _alternatives(space, milp_of, state, seed=seed, deadline=deadline, wanted=options.alternatives,
                           node_limit=options.milp_max_nodes)
     relaxation = ()
     if state.infeasible and options.diagnose_infeasible:
         relaxation = diagnose(opts, seed=seed, deadline=deadline)
     return search_result(opts, state, method=Method.milp, seed=seed, started=started, build_s=build_s,
-                   extra_alternatives=extra, relaxation=relaxation, pruned=pruned.notes)
+                         extra_alternatives=extra, relaxation=relaxation, pruned=pruned.notes)
 
 
-def _alternatives(opts: SpaceOptions, milp: DesignMilp, state: SearchState, *, seed, deadline, wanted,
+def _alternatives(opts: SpaceOptions, milp_of, state: SearchState, *, seed, deadline, wanted,
                   node_limit: int | None = None) -> list[Scored]:
     """Next-best designs on distinct hardware, each exactly evaluated (its best plans).
 
@@ -113,6 +124,7 @@ def _alternatives(opts: SpaceOptions, milp: DesignMilp, state: SearchState, *, s
     alternatives are the same on any machine."""
     if not state.feasible or wanted <= 0:
         return []
+    objective = opts.req.objective
     best_choice = state.best().choice
     seen = {best_choice.hardware}
     found: list = []
@@ -124,10 +136,13 @@ def _alternatives(opts: SpaceOptions, milp: DesignMilp, state: SearchState, *, s
         if hardware in seen or time.perf_counter() > deadline:
             continue
         seen.add(hardware)
-        answer = best_on_hardware(opts, hardware, objective=milp.objective, focus=milp.focus, seed=seed)
+        answer = best_on_hardware(opts, hardware, objective=objective, focus=None, seed=seed)
         if answer.evaluation is not None:
-            found.append(Scored(exact_score(answer.evaluation, milp.objective, milp.focus, opts), answer.choice,
+            found.append(Scored(exact_score(answer.evaluation, objective, None, opts), answer.choice,
                                 answer.evaluation))
+    if len(found) >= wanted:
+        return sorted(found, key=lambda item: item.score)[:wanted]
+    milp = milp_of()
     for hardware in seen:
         milp.cut_hardware(hardware)
     budget = max(ALTERNATIVE_MIN_SOLVES, state.iterations // 4)
