@@ -45,5 +45,5 @@ def search(space: SpaceOptions, milp_of: Callable[[], DesignMilp], *, seed: int,
         state.checks += scanned.checks
         state.check_s += scanned.check_s
         state.simulations += scanned.simulations
-        state.notes.insert(0, f"enumeration stopped after {scan_checks} hardware points; the MILP bounded the rest")
+        state.notes.insert(0, f"enumeration stopped at its work budget ({scan_checks}); the MILP bounded the rest")
     return state, milp

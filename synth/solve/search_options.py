@@ -33,7 +33,7 @@ class SearchOptions:
     not, is the same on any machine; time_limit_s stays a safety stop.
     scan_checks: the method chooser's work budget (synth/solve/chooser.py): for a hardware
     objective on a space it can enumerate, hardware is checked in order of its exact objective
-    for at most this many points before the MILP takes over; 0 turns the enumeration off.
+    for at most this many points, then the MILP takes over; 0 turns the enumeration off.
     storage: a journal file path or database URL shared by refinement studies of several processes.
     hints: designs (design-file mappings) whose hardware the MILP checks exactly before its
     first solve; off-grid ones are ignored. They only speed the search up."""
@@ -48,7 +48,7 @@ class SearchOptions:
     max_milp_solves: int | None = None
     milp_max_nodes: int | None = None
     storage: str | None = None
-    scan_checks: int = 4_000
+    scan_checks: int = 500
     hints: tuple[dict[str, Any], ...] = ()
 
     def __post_init__(self) -> None:
