@@ -8,6 +8,7 @@ space and the models are fixed so that the space's size does not depend on the s
 Design points are counted as `Result.design_points` counts them: hardware points times, for
 every workload, its batches x precisions x (replicas, cores per replica) pairs.
 
+    GENERATORS["user_like"](seed)          # default space, any objective, 1-4 built-in workloads
     GENERATORS["large_space"](seed)        # >= 1e9 design points, four workloads
     GENERATORS["exhaustive_space"](seed)   # just under the exhaustive method's 200,000 hardware points
     GENERATORS["exhaustive_energy"](seed)  # small space, an objective exhaustive must enumerate fully
@@ -122,7 +123,52 @@ def exhaustive_energy(seed: int) -> dict:
     }
 
 
+OBJECTIVES = ("min_power", "min_area", "min_unit_cost", "min_energy_per_inference", "min_cost_per_inference",
+              "max_throughput", "min_latency")
+SCENARIOS = ("single_stream", "multi_stream", "server", "offline")
+MODELS = ("resnet50", "mobilenet_v1", "mobilenet_v2", "squeezenet1_1", "bert-base-128", "bert-base-384", "gpt2",
+          "mlp0")
+# Batch-of-one latency (ms) of each model on one reference design (128x128 ws int8, 4 cores, 1 GHz,
+# 16 MiB, lpddr5, 7 nm) would tie the generator to the cost model; these orders of magnitude only
+# place the SLAs (a tight draw is infeasible on purpose, a loose one is easy).
+REFERENCE_MS = {"resnet50": 2.0, "mobilenet_v1": 0.4, "mobilenet_v2": 0.4, "squeezenet1_1": 0.3,
+                "bert-base-128": 2.0, "bert-base-384": 6.0, "gpt2": 8.0, "mlp0": 0.1}
+
+
+def _user_workload(rng: np.random.Generator, name: str, model: str, scenario: str) -> dict:
+    """A workload as a user writes it: a built-in model, its scenario, an SLA around the model's
+    reference latency (x 0.5 to 20, log-uniform) and a rate around what a few cores carry."""
+    ref = REFERENCE_MS[model]
+    workload: dict = {"name": name, "model": model, "scenario": scenario}
+    if scenario != "offline":
+        workload["latency_ms"] = float(f"{ref * np.exp(rng.uniform(np.log(0.5), np.log(20))):.3g}")
+    if scenario in ("server", "offline"):
+        workload["qps"] = float(f"{1000 / ref * np.exp(rng.uniform(np.log(0.2), np.log(8))):.3g}")
+    if rng.random() < 0.5:
+        workload["max_accuracy_drop_pct"] = float(rng.choice([0.5, 1.0, 2.0]))
+    return workload
+
+
+def user_like(seed: int) -> dict:
+    """A file as a new user writes it: default `space`, a 7 or 5 nm node, one to four workloads
+    of the built-in models, SLAs drawn around the models' reference latencies, sometimes a power
+    budget. Seeds 0..55 give every objective with every built-in model and every scenario (the
+    first workload's: objective = seed mod 7, scenario = (seed div 7) mod 4, model = seed mod 8)."""
+    rng = np.random.default_rng(1000 + seed)
+    objective = OBJECTIVES[seed % len(OBJECTIVES)]
+    scenario = SCENARIOS[(seed // len(OBJECTIVES)) % len(SCENARIOS)]
+    workloads = [_user_workload(rng, "w0", MODELS[seed % len(MODELS)], scenario)]
+    for k in range(1, int(rng.choice([1, 1, 2, 3, 4]))):
+        workloads.append(_user_workload(rng, f"w{k}", str(rng.choice(MODELS)), str(rng.choice(SCENARIOS))))
+    data: dict = {"name": f"user-like-{seed}", "objective": objective,
+                  "technology": {"node_nm": int(rng.choice([7, 5]))}, "workloads": workloads}
+    if rng.random() < 0.4:
+        data["budgets"] = {"power_w": float(rng.choice([5.0, 30.0, 150.0, 400.0]))}
+    return data
+
+
 GENERATORS: dict[str, Generator] = {
+    "user_like": user_like,
     "large_space": large_space,
     "exhaustive_space": exhaustive_space,
     "exhaustive_energy": exhaustive_energy,
@@ -136,4 +182,4 @@ def generate(name: str, seed: int) -> dict:
     return GENERATORS[name](seed)
 
 
-__all__ = ["GENERATORS", "exhaustive_energy", "exhaustive_space", "generate", "large_space"]
+__all__ = ["GENERATORS", "exhaustive_energy", "exhaustive_space", "generate", "large_space", "user_like"]

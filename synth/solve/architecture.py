@@ -46,9 +46,7 @@ def fixed(req: Requirements, axis: str, value: str) -> Requirements:
         change = {axis: [int(value)]}
     else:
         raise ValueError(f"axis must be one of {list(AXES)}, got {axis!r}")
-    updated = req.model_copy(update={"space": req.space.model_copy(update=change)})
-    updated._source = req.source
-    return updated
+    return req.model_copy(update={"space": req.space.model_copy(update=change)}).with_source(req.source)
 
 
 def row_metrics(evaluation: Evaluation) -> dict[str, float]:

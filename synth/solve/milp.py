@@ -277,26 +277,37 @@ class DesignMilp(HonestyCuts):
     def _requirements(self) -> None:
         o, m, req = self.opts, self.model, self.opts.req
         m.req = pyo.ConstraintList()
-        budgets = req.budgets
-        if budgets.power_w is not None:
-            m.req.add(m.sys_power <= budgets.power_w)
-        if budgets.average_power_w is not None:
-            m.req.add(m.sys_idle <= budgets.average_power_w)
-        if budgets.area_mm2 is not None:
-            m.req.add(m.sys_area <= budgets.area_mm2)
-        if budgets.unit_cost_usd is not None:
-            m.req.add(m.sys_cost <= budgets.unit_cost_usd)
+        # Each requirement's row by (key, workload), so a re-solve can replace its right-hand
+        # side (set_requirement; docs/formulation.md §11).
+        self.requirement_rows: dict[tuple[str, int | None], object] = {}
+        for key in ("power_w", "average_power_w", "area_mm2", "unit_cost_usd"):
+            self.set_requirement(key, None, getattr(req.budgets, key))
         for i, wo in enumerate(o.workloads):
-            b, w = m.wl[i], wo.workload
-            scenario = w.scenario
-            if w.latency_ms is not None:
-                log_l = math.log(w.latency_ms / 1e3)
-                if scenario is Scenario.single_stream:
-                    m.req.add(b.theta <= log_l)
-                else:  # server, multi_stream: no query beats a batch of one
-                    m.req.add(b.theta1 <= log_l)
-            if w.qps is not None and scenario in (Scenario.server, Scenario.offline):  # headroom included
-                m.req.add(b.log_capacity >= math.log(w.required_qps) + (STRICT if scenario is Scenario.server else 0))
+            self.set_requirement("latency_ms", i, wo.workload.latency_ms)
+            self.set_requirement("qps", i, wo.workload.required_qps)  # headroom included
+
+    def set_requirement(self, key: str, workload: int | None, value: float | None) -> None:
+        """Replace the row of one requirement (a budget, or a workload's latency_ms or qps) by
+        the row of `value` (None: no row). The persistent solver sees the change on its next solve."""
+        m = self.model
+        old = self.requirement_rows.pop((key, workload), None)
+        if old is not None:
+            old.deactivate()
+        if value is None:
+            return
+        if workload is None:
+            var = {"power_w": m.sys_power, "average_power_w": m.sys_idle, "area_mm2": m.sys_area,
+                   "unit_cost_usd": m.sys_cost}[key]
+            row = var <= value
+        else:
+            b, scenario = m.wl[workload], self.opts.workloads[workload].workload.scenario
+            if key == "latency_ms":  # server, multi_stream: no query beats a batch of one
+                row = (b.theta if scenario is Scenario.single_stream else b.theta1) <= math.log(value / 1e3)
+            elif scenario in (Scenario.server, Scenario.offline):  # qps
+                row = b.log_capacity >= math.log(value) + (STRICT if scenario is Scenario.server else 0)
+            else:
+                return
+        self.requirement_rows[(key, workload)] = m.req.add(row)
 
     def _objective(self) -> None:
         m, name = self.model, self.objective

@@ -30,6 +30,18 @@ class HonestyCuts:
     def _tightened(self) -> set[tuple]:
         return self.__dict__.setdefault("_tightened_keys", set())
 
+    @property
+    def requirement_cuts(self) -> list:
+        """The rows of cut_hardware and cut_slower_hardware: they rest on exact checks against
+        the current requirements, unlike the tightening rows, which are cost-core facts."""
+        return self.__dict__.setdefault("_requirement_cuts", [])
+
+    def drop_requirement_cuts(self) -> None:
+        """Deactivate every hardware cut (before a re-solve with changed requirements)."""
+        for row in self.requirement_cuts:
+            row.deactivate()
+        self.requirement_cuts.clear()
+
     def cut_slower_hardware(self, hardware: HardwarePoint) -> None:
         """Remove every hardware configuration no faster than `hardware`: the same shape,
         dataflow, PE, cores and chips with a clock, SRAM and memory bandwidth no higher (and a
@@ -43,7 +55,7 @@ class HonestyCuts:
                  sum(m.v[k] for k in range(len(g.sram_mib)) if g.sram_mib[k] <= g.sram_mib[sram]),
                  sum(m.t[k] for k, other in enumerate(g.memories)
                      if other.bandwidth_gbps <= mem.bandwidth_gbps and other.capacity_gib <= mem.capacity_gib)]
-        m.cuts.add(sum(terms) <= len(terms) - 1)
+        self.requirement_cuts.append(m.cuts.add(sum(terms) <= len(terms) - 1))
 
     def tighten(self, choice: Choice, i: int) -> bool:
         """Make the service-time bounds of workload i exact for the combination of choices its
@@ -99,4 +111,4 @@ class HonestyCuts:
         m = self.model
         shape, dataflow, pe, clock, sram, memory, cores, chips = hardware
         terms = [m.x[shape], m.y[dataflow], m.z[pe], m.u[clock], m.v[sram], m.t[memory], m.n[cores], m.h[chips]]
-        m.cuts.add(sum(terms) <= len(terms) - 1)
+        self.requirement_cuts.append(m.cuts.add(sum(terms) <= len(terms) - 1))

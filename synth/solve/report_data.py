@@ -11,7 +11,7 @@ from synth.evaluation.curves import workload_curves
 from synth.results import ParetoPoint, Result
 from synth.solve.architecture import architecture_tradeoffs
 from synth.solve.search_options import SearchOptions
-from synth.solve.tradeoffs import RESOLVE, default_axes, metric_value, pareto_front, sensitivity
+from synth.solve.tradeoffs import RESOLVE, Resolvers, default_axes, metric_value, pareto_front, sensitivity
 from synth.spec.design import Design
 from synth.spec.requirements import Requirements
 from synth.spec.validate import load_document
@@ -49,11 +49,15 @@ def report_data(req: Requirements, result: Result, *, seed: int = 0, options: Re
     result = replace(result, curves=workload_curves(req, design, seed=seed, break_qps=edges))
     if not options.tradeoffs:
         return result
+    # One warm model per objective for both (the requirements' objective is the front's y).
+    resolvers = Resolvers(seed=seed, budget=options.resolve)
     rows = sensitivity(req, result.evaluation, baseline=result.certificate.objective, seed=seed,
-                       time_limit_s=options.sensitivity_time_s, budget=options.resolve, progress=progress)
+                       time_limit_s=options.sensitivity_time_s, budget=options.resolve, progress=progress,
+                       resolvers=resolvers)
     x, y = default_axes(req)
     front = pareto_front(req, x=x, y=y, points=options.pareto_points, seed=seed,
-                         time_limit_s=options.pareto_time_s, budget=options.resolve, progress=progress)
+                         time_limit_s=options.pareto_time_s, budget=options.resolve, progress=progress,
+                         resolvers=resolvers)
     # The star is the headline design (refined, final) with its own metrics, not the re-solve's.
     headline = ParetoPoint(metric_value(x, result.evaluation, req), metric_value(y, result.evaluation, req),
                            result.design, result.status is SolutionStatus.optimal)

@@ -31,6 +31,9 @@ class SearchOptions:
     max_milp_solves, milp_max_nodes: work budgets of the MILP method (solves of the honesty
     loop; branch-and-bound nodes per solve); None: no budget. With them the answer, proven or
     not, is the same on any machine; time_limit_s stays a safety stop.
+    scan_checks: the method chooser's work budget (synth/solve/chooser.py): for a hardware
+    objective on a space it can enumerate, hardware is checked in order of its exact objective
+    for at most this many points, then the MILP takes over; 0 turns the enumeration off.
     storage: a journal file path or database URL shared by refinement studies of several processes.
     hints: designs (design-file mappings) whose hardware the MILP checks exactly before its
     first solve; off-grid ones are ignored. They only speed the search up."""
@@ -45,6 +48,7 @@ class SearchOptions:
     max_milp_solves: int | None = None
     milp_max_nodes: int | None = None
     storage: str | None = None
+    scan_checks: int = 500
     hints: tuple[dict[str, Any], ...] = ()
 
     def __post_init__(self) -> None:
@@ -56,6 +60,8 @@ class SearchOptions:
             raise ValueError(f"`refine_time_s > 0` must hold, but got refine_time_s={self.refine_time_s}")
         if self.refine_trials < 1:
             raise ValueError(f"`refine_trials >= 1` must hold, but got refine_trials={self.refine_trials}")
+        if self.scan_checks < 0:
+            raise ValueError(f"`scan_checks >= 0` must hold, but got scan_checks={self.scan_checks}")
         for name in ("max_milp_solves", "milp_max_nodes"):
             value = getattr(self, name)
             if value is not None and value < 1:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from synth.results import Certificate, Evaluation, Result
+from synth.solve import chooser
 from synth.solve.diagnose import diagnose
 from synth.solve.exhaustive import exhaustive_search
 from synth.solve.heuristic import heuristic_search
@@ -78,7 +79,7 @@ def _search(requirements: Requirements, options: SearchOptions, *, seed: int) ->
         state = exhaustive_search(opts, seed=seed, deadline=deadline)
     else:
         state = heuristic_search(opts, method=method, seed=seed, deadline=deadline)
-    return _result(opts, state, method=method, seed=seed, started=started, build_s=build_s)
+    return search_result(opts, state, method=method, seed=seed, started=started, build_s=build_s)
 
 
 def _no_precision(opts: SpaceOptions, *, method, seed, started, build_s, deadline, diagnose_infeasible) -> Result:
@@ -88,28 +89,38 @@ def _no_precision(opts: SpaceOptions, *, method, seed, started, build_s, deadlin
     state.notes.append("no PE of the space runs a precision within the accuracy limit of: "
                        + ", ".join(without_precision(opts)))
     relaxation = diagnose(opts, seed=seed, deadline=deadline) if diagnose_infeasible else ()
-    return _result(opts, state, method=method, seed=seed, started=started, build_s=build_s, relaxation=relaxation)
+    return search_result(opts, state, method=method, seed=seed, started=started, build_s=build_s, relaxation=relaxation)
 
 
 def _milp(opts: SpaceOptions, options: SearchOptions, *, seed, started, deadline, build_s) -> Result:
     t = time.perf_counter()
     pruned = prune(opts)
     space = pruned.options
-    milp = DesignMilp(space, seed=seed)
     build_s += time.perf_counter() - t
+    built: list[DesignMilp] = []
+
+    def milp_of() -> DesignMilp:
+        nonlocal build_s
+        if not built:
+            t = time.perf_counter()
+            built.append(DesignMilp(space, seed=seed))
+            build_s += time.perf_counter() - t
+        return built[0]
+
     known = tuple(point for point in (hardware_of(space, design) for design in options.hints) if point is not None)
-    state = run_loop(space, milp, seed=seed, deadline=deadline, hints=known,
-                     max_iterations=options.max_milp_solves or UNLIMITED_SOLVES, node_limit=options.milp_max_nodes)
-    extra = _alternatives(space, milp, state, seed=seed, deadline=deadline, wanted=options.alternatives,
+    state, _ = chooser.search(space, milp_of, seed=seed, deadline=deadline, hints=known,
+                              max_iterations=options.max_milp_solves or UNLIMITED_SOLVES,
+                              node_limit=options.milp_max_nodes, scan_checks=options.scan_checks)
+    extra = _alternatives(space, milp_of, state, seed=seed, deadline=deadline, wanted=options.alternatives,
                           node_limit=options.milp_max_nodes)
     relaxation = ()
     if state.infeasible and options.diagnose_infeasible:
         relaxation = diagnose(opts, seed=seed, deadline=deadline)
-    return _result(opts, state, method=Method.milp, seed=seed, started=started, build_s=build_s,
-                   extra_alternatives=extra, relaxation=relaxation, pruned=pruned.notes)
+    return search_result(opts, state, method=Method.milp, seed=seed, started=started, build_s=build_s,
+                         extra_alternatives=extra, relaxation=relaxation, pruned=pruned.notes)
 
 
-def _alternatives(opts: SpaceOptions, milp: DesignMilp, state: SearchState, *, seed, deadline, wanted,
+def _alternatives(opts: SpaceOptions, milp_of, state: SearchState, *, seed, deadline, wanted,
                   node_limit: int | None = None) -> list[Scored]:
     """Next-best designs on distinct hardware, each exactly evaluated (its best plans).
 
@@ -122,6 +133,7 @@ def _alternatives(opts: SpaceOptions, milp: DesignMilp, state: SearchState, *, s
     alternatives are the same on any machine."""
     if not state.feasible or wanted <= 0:
         return []
+    objective = opts.req.objective
     best_choice = state.best().choice
     seen = {best_choice.hardware}
     found: list = []
@@ -133,10 +145,13 @@ def _alternatives(opts: SpaceOptions, milp: DesignMilp, state: SearchState, *, s
         if hardware in seen or time.perf_counter() > deadline:
             continue
         seen.add(hardware)
-        answer = best_on_hardware(opts, hardware, objective=milp.objective, focus=milp.focus, seed=seed)
+        answer = best_on_hardware(opts, hardware, objective=objective, focus=None, seed=seed)
         if answer.evaluation is not None:
-            found.append(Scored(exact_score(answer.evaluation, milp.objective, milp.focus, opts), answer.choice,
+            found.append(Scored(exact_score(answer.evaluation, objective, None, opts), answer.choice,
                                 answer.evaluation))
+    if len(found) >= wanted:
+        return sorted(found, key=lambda item: item.score)[:wanted]
+    milp = milp_of()
     for hardware in seen:
         milp.cut_hardware(hardware)
     budget = max(ALTERNATIVE_MIN_SOLVES, state.iterations // 4)
@@ -184,7 +199,7 @@ def _neighbours(opts: SpaceOptions, hardware: HardwarePoint) -> list[HardwarePoi
     return points
 
 
-def _result(opts: SpaceOptions, state: SearchState, *, method, seed, started, build_s,
+def search_result(opts: SpaceOptions, state: SearchState, *, method, seed, started, build_s,
             extra_alternatives=(), relaxation=(), pruned=()) -> Result:
     best = state.best()
     objective = opts.req.objective

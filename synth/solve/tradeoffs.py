@@ -14,8 +14,8 @@ import numpy as np
 
 from synth.evaluation import evaluation_objective
 from synth.results import Evaluation, ParetoFront, ParetoPoint, Result, SensitivityRow
+from synth.solve.resolver import Resolver
 from synth.solve.search_options import SearchOptions
-from synth.solve.synthesize import synthesize
 from synth.spec.requirements import Requirements
 from synth.vocabulary import Objective, Scenario, SolutionStatus
 
@@ -60,37 +60,48 @@ def _with_bound(req: Requirements, metric: str, value: float) -> Requirements:
 
 
 # How each trade-off point is re-solved: no refinement, alternatives or diagnosis, and a work
-# budget (MILP solves of the honesty loop, branch-and-bound nodes per solve), so every point is
-# the same on any machine; a point its budget cuts short is reported as not proven.
+# budget (hardware points the chooser enumerates, MILP solves of the honesty loop,
+# branch-and-bound nodes per solve), so every point is the same on any machine; a point its
+# budget cuts short is reported as not proven. The enumeration keeps its default budget
+# (SCAN_CHECKS points, 2-40 ms each): on server workloads it proves points the 8 solves cannot.
 RESOLVE = SearchOptions(refine=False, alternatives=0, diagnose_infeasible=False, max_milp_solves=8,
                         milp_max_nodes=500)
 
 
-def _solve(req: Requirements, objective: Objective, *, seed: int, budget: SearchOptions, deadline: float,
-           hints=()) -> Result:
-    updated = req.model_copy(update={"objective": objective}).with_source(req.source)
-    remaining = max(deadline - time.perf_counter(), 0.05)
-    return synthesize(updated, budget, seed=seed, time_limit_s=remaining, hints=tuple(hints))
+class Resolvers:
+    """One warm `Resolver` per objective, shared by the sensitivity table and the Pareto front
+    of one report (docs/formulation.md §11)."""
+
+    def __init__(self, *, seed: int, budget: SearchOptions = RESOLVE):
+        self.seed, self.budget = seed, budget
+        self._by_objective: dict[Objective, Resolver] = {}
+
+    def solve(self, req: Requirements, objective: Objective, *, deadline: float, hints=()) -> Result:
+        if objective not in self._by_objective:
+            self._by_objective[objective] = Resolver(objective, seed=self.seed, budget=self.budget)
+        return self._by_objective[objective].solve(req, deadline=deadline, hints=tuple(hints))
 
 
 def pareto_front(req: Requirements, *, x: str, y: str, points: int = 8, seed: int = 0,
                  time_limit_s: float = 600.0, budget: SearchOptions = RESOLVE,
-                 progress: Progress | None = None) -> ParetoFront:
+                 progress: Progress | None = None, resolvers: Resolvers | None = None) -> ParetoFront:
     """Sweep a bound on `x` between its best achievable value and its value at the y-optimal
     design, minimizing (or maximizing) `y` at each bound; returns the non-dominated points and
     the y-optimal design as `chosen`. `budget` bounds each re-solve's work; `time_limit_s` is a
-    safety stop for the whole sweep."""
+    safety stop for the whole sweep. `resolvers` (default: new ones with `seed` and `budget`)
+    keep each objective's model, cuts and known designs across the re-solves."""
     for name, value, allowed in (("x", x, SWEEPABLE), ("y", y, tuple(METRICS))):
         if value not in allowed:
             raise ValueError(f"{name} must be one of {list(allowed)}, got {value!r}")
     if x == y:
         raise ValueError(f"y must differ from x, got {y!r} twice")
     deadline = time.perf_counter() + time_limit_s
-    chosen = _solve(req, METRICS[y][0], seed=seed, budget=budget, deadline=deadline)
+    resolvers = resolvers or Resolvers(seed=seed, budget=budget)
+    chosen = resolvers.solve(req, METRICS[y][0], deadline=deadline)
     if chosen.evaluation is None:
         return ParetoFront(x, y, METRICS[x][1], METRICS[y][1], (), None)
     x_at_chosen = metric_value(x, chosen.evaluation, req)
-    best_x = _solve(req, METRICS[x][0], seed=seed, budget=budget, deadline=deadline, hints=[chosen.design])
+    best_x = resolvers.solve(req, METRICS[x][0], deadline=deadline, hints=[chosen.design])
     x_best = metric_value(x, best_x.evaluation, req) if best_x.evaluation else x_at_chosen
     bounds = np.geomspace(max(x_best, 1e-12), max(x_at_chosen, 1e-12), points) if x_best != x_at_chosen \
         else np.array([x_best])
@@ -102,8 +113,8 @@ def pareto_front(req: Requirements, *, x: str, y: str, points: int = 8, seed: in
         if progress:
             progress(f"pareto {x} <= {bound:.4g}" if not METRICS[x][2] else f"pareto {x} >= {bound:.4g}",
                      (k + 1) / len(bounds))
-        result = _solve(_with_bound(req, x, float(bound)), METRICS[y][0], seed=seed, budget=budget,
-                        deadline=deadline, hints=known)
+        result = resolvers.solve(_with_bound(req, x, float(bound)), METRICS[y][0], deadline=deadline,
+                                 hints=known)
         if result.evaluation is not None and result.evaluation.feasible:
             found.append(ParetoPoint(metric_value(x, result.evaluation, req),
                                      metric_value(y, result.evaluation, req), result.design,
@@ -170,11 +181,12 @@ def _relaxed(req: Requirements, requirement: str, limit: float) -> tuple[Require
 
 def sensitivity(req: Requirements, evaluation: Evaluation, *, baseline: float, seed: int = 0,
                 time_limit_s: float = 600.0, budget: SearchOptions = RESOLVE,
-                progress: Progress | None = None) -> list[SensitivityRow]:
+                progress: Progress | None = None, resolvers: Resolvers | None = None) -> list[SensitivityRow]:
     """What relaxing each binding requirement by 10 % would save (one re-solve each, on the
     grid, against `baseline`: the grid optimum's objective)."""
     binding = binding_requirements(req, evaluation)
     deadline = time.perf_counter() + time_limit_s
+    resolvers = resolvers or Resolvers(seed=seed, budget=budget)
     rows = []
     larger_better = req.objective.maximize
     for k, (requirement, limit, _, unit) in enumerate(binding):
@@ -182,8 +194,7 @@ def sensitivity(req: Requirements, evaluation: Evaluation, *, baseline: float, s
             progress(f"sensitivity {requirement}", (k + 1) / len(binding))
         relaxed, new = _relaxed(req, requirement, limit)
         # The design itself still meets the relaxed requirements: checked first, it is the start.
-        result = synthesize(relaxed, budget, seed=seed, time_limit_s=max(deadline - time.perf_counter(), 0.05),
-                            hints=(evaluation.design,))
+        result = resolvers.solve(relaxed, req.objective, deadline=deadline, hints=(evaluation.design,))
         after = result.evaluation.objective_value if result.evaluation is not None else None
         before = baseline
         saving = None
