@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from synth.cost.constants import DELAY_FIT, NODES_NM, OVERRIDE_RANGES, override_problems, technology
+from synth.cost.constants import DELAY_FIT, NODES_NM, OVERRIDE_RANGES, dvfs_clock_ghz, override_problems, technology
 from synth.errors import Problem
 from synth.models import BUILTIN_MODELS
 
@@ -82,11 +82,12 @@ def _override_problems(spec: Mapping[str, Any], source: str) -> list[Problem]:
         return found
     tech = technology(node, {k: float(v) for k, v in numbers.items() if k in OVERRIDE_RANGES
                              and not any(p.path.endswith("." + k) for p in found)})
-    # The DVFS curve reads the fit at the signed-off voltage, (1 - guardband) x V (cost/constants.py).
-    volts = np.linspace(tech.min_voltage_v, tech.max_voltage_v, 512) * (1.0 - tech.voltage_guardband)
-    a3, a2, a1, a0 = DELAY_FIT[node]
-    delay = ((a3 * volts + a2) * volts + a1) * volts + a0
-    if not (np.all(delay > 0) and np.all(np.diff(delay) <= 0)):
+    # The node's DVFS curve itself (constants.dvfs_clock_ghz), over the window: each clock one voltage.
+    volts = np.linspace(tech.min_voltage_v, tech.max_voltage_v, 512)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        clocks = dvfs_clock_ghz(node, tech.dvfs_anchor_clock_ghz, tech.dvfs_anchor_voltage_v, tech.voltage_guardband,
+                                volts)
+    if not (np.all(np.isfinite(clocks)) and np.all(clocks > 0) and np.all(np.diff(clocks) >= 0)):
         key = next((k for k in ("max_voltage_v", "min_voltage_v") if k in numbers), "max_voltage_v")
         found.append(Problem(source, f"technology.overrides.{key}", f"the {node} nm delay fit must fall as the "
                              f"voltage rises over [min_voltage_v, max_voltage_v], got [{tech.min_voltage_v:g}, "

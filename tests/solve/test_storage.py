@@ -27,20 +27,7 @@ MOBILE = ROOT / "problems" / "mobile_face_recognition.yaml"
 CLI = [sys.executable, "-c", "import sys; from synth.cli import main; sys.exit(main(sys.argv[1:]))"]
 SECRET = "hunter2-xyzzy"
 
-sys.path.insert(0, str(ROOT / "tests" / "sweep"))
-import pgcluster  # noqa: E402 - the throwaway PostgreSQL server the sweep tests use too
-
-
-@pytest.fixture(scope="module")
-def postgres():
-    try:
-        server = pgcluster.start()
-    except FileNotFoundError as exc:
-        pytest.skip(str(exc))
-    try:
-        yield server
-    finally:
-        pgcluster.stop(server)
+import pgcluster  # noqa: E402 - put on the path by tests/conftest.py, which also gives `postgres`
 
 
 def solve(*args, timeout=300) -> subprocess.CompletedProcess:

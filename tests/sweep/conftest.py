@@ -1,22 +1,11 @@
-"""Fixtures of the sweep tests: a real PostgreSQL server (session-wide, on 127.0.0.1, stopped at
-the end) and the sweep files the tests write."""
+"""Fixtures of the sweep tests: the sweep files the tests write (the PostgreSQL server is in
+tests/conftest.py)."""
 
 from __future__ import annotations
 
-import pgcluster
 import pytest
 
-
-@pytest.fixture(scope="session")
-def postgres():
-    try:
-        server = pgcluster.start()
-    except FileNotFoundError as exc:
-        pytest.skip(str(exc))
-    try:
-        yield server
-    finally:
-        pgcluster.stop(server)
+# `postgres` (a real server) comes from tests/conftest.py.
 
 
 @pytest.fixture(scope="session")
